@@ -1,0 +1,35 @@
+"""Every action_id, block_id and callback_id loopbot uses, once."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class CallbackId(StrEnum):
+    FEEDBACK = "feedback_modal"
+    SCHEDULE = "schedule_modal"
+    MOVE_INTERVIEW = "move_interview_modal"
+    REASSIGN = "reassign_modal"
+    FULL_KIT = "full_kit_modal"
+
+
+class ActionId(StrEnum):
+    OPEN_FEEDBACK = "open_feedback"
+    CANT_MAKE_IT = "cant_make_it"
+    VIEW_FULL_KIT = "view_full_kit"
+    OPEN_SCHEDULE = "open_schedule"
+    MOVE_INTERVIEW = "move_interview"
+    REASSIGN_PANELIST = "reassign_panelist"
+    CANCEL_INTERVIEW = "cancel_interview"
+    SHOW_STATUS = "show_status"
+
+
+class BlockId(StrEnum):
+    RECOMMENDATION = "recommendation"
+    SUMMARY = "summary"
+    PRIVATE_NOTE = "private_note"
+    SIGNALS = "signals"
+    # Per-category and per-question blocks are RATING_PREFIX + category key / NOTE_PREFIX + question slug.
+    RATING_PREFIX = "rating__"
+    NOTE_PREFIX = "note__"
+    SIGNALS_PREFIX = "signals__"

@@ -1,0 +1,1 @@
+"""loopbot: structured interviewing for hiring teams, in Slack."""

@@ -1,0 +1,92 @@
+"""One settings object, read from the environment (and an optional .env file) once at start-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class SettingsError(SystemExit):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+def parse_duration(value: str) -> timedelta:
+    """Parse `90s`, `15m`, `1h` or `2d` into a timedelta."""
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a duration like 90s, 15m, 1h or 2d")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _durations(value: object) -> object:
+    if isinstance(value, str):
+        return [parse_duration(part) for part in value.split(",") if part.strip()]
+    return value
+
+
+def _duration(value: object) -> object:
+    return parse_duration(value) if isinstance(value, str) else value
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+Durations = Annotated[list[timedelta], NoDecode, BeforeValidator(_durations)]
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Csv = Annotated[list[str], NoDecode, BeforeValidator(_csv)]
+
+
+class Settings(BaseSettings):
+    """Every setting loopbot reads; the README lists them with their defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field("sqlite:///loopbot.db", alias="DATABASE_URL")
+    slack_bot_token: str = Field("", alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str = Field("", alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str = Field("", alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field("https://slack.com/api/", alias="SLACK_API_URL")
+    port: int = Field(3000, alias="PORT")
+    admins: Csv = Field(default_factory=list, alias="LOOPBOT_ADMINS")
+    prep_leads: Durations = Field(
+        default_factory=lambda: [parse_duration("24h"), parse_duration("1h")], alias="LOOPBOT_PREP_LEADS"
+    )
+    feedback_reminders: Durations = Field(
+        default_factory=lambda: [parse_duration("2h"), parse_duration("20h")],
+        alias="LOOPBOT_FEEDBACK_REMINDERS",
+    )
+    feedback_sla: Duration = Field(timedelta(hours=24), alias="LOOPBOT_FEEDBACK_SLA")
+    digest_deadline: Duration = Field(timedelta(hours=48), alias="LOOPBOT_DIGEST_DEADLINE")
+    tick_seconds: float = Field(15.0, gt=0, alias="LOOPBOT_TICK_SECONDS")
+    working_hours: str = Field("09:00-18:00", alias="LOOPBOT_WORKING_HOURS")
+    lease_seconds: float = Field(60.0, gt=0, alias="LOOPBOT_LEASE_SECONDS")
+    send_concurrency: int = Field(8, ge=1, le=64, alias="LOOPBOT_SEND_CONCURRENCY")
+    log_level: str = Field("INFO", alias="LOOPBOT_LOG_LEVEL")
+
+    def require(self, *names: str) -> None:
+        """Fail with a one-line message naming the first variable that a command needs and is unset."""
+        for env_name in names:
+            field = next(k for k, f in type(self).model_fields.items() if f.alias == env_name)
+            if not getattr(self, field):
+                raise SettingsError(f"loopbot: {env_name} is not set; set it in the environment or in .env")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings once; a malformed variable ends start-up with a message naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
+        raise SettingsError(f"loopbot: {alias} is invalid: {error['msg']}") from None

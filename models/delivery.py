@@ -1,0 +1,65 @@
+"""The outbox of time-based messages (see shared/DELIVERY.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime, created, intpk, json_dict, utc
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    EXPIRED = "expired"
+    CANCELLED = "cancelled"
+
+
+class DeliveryKind(StrEnum):
+    PREP = "prep"
+    PREP_NUDGE = "prep_nudge"
+    FEEDBACK_REQUEST = "feedback_request"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    DIGEST = "digest"
+    NOTICE = "notice"
+
+
+class Delivery(Base):
+    """One message to send to one recipient at one time, at most once."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_due", "status", "next_attempt_at"),
+        Index("ix_deliveries_lease", "status", "lease_until"),
+    )
+
+    id: Mapped[intpk]
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    recipient: Mapped[str] = mapped_column(String(32), index=True)
+    candidate_loop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("candidate_loops.id", ondelete="CASCADE"), index=True
+    )
+    interview_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    # Ids only, never pickles: {"v": 1, ...}
+    payload: Mapped[json_dict]
+    due_at: Mapped[utc]
+    next_attempt_at: Mapped[utc]
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[created]

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Quick start: run the whole test suite (SQLite always; PostgreSQL when one is available).
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh
+export PATH="$PWD/.venv/bin:$PATH"
+exec .venv/bin/python -m pytest "$@"
