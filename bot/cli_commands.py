@@ -1,7 +1,9 @@
-"""The list of command groups attached to `loopbot` besides `db`."""
+"""The command groups attached to `loopbot` besides `db`, one module per area."""
 
 from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from bot import cli_content, cli_deliveries, cli_serve
+
+COMMANDS: list[click.Command] = [*cli_content.COMMANDS, *cli_deliveries.COMMANDS, *cli_serve.COMMANDS]
