@@ -24,7 +24,7 @@ def create_app(
     client: WebClient | None = None,
 ) -> App:
     """Build the Bolt app and register every surface's listeners."""
-    from handlers import actions, commands, events, views
+    from handlers import actions, commands, events, scheduling, views
 
     client = client or make_client(settings)
     app = App(
@@ -33,6 +33,6 @@ def create_app(
         token_verification_enabled=False,
     )
     deps = Deps(settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock())
-    for surface in (actions, commands, events, views):
+    for surface in (actions, commands, events, scheduling, views):
         surface.register(app, deps)
     return app
