@@ -8,11 +8,11 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
   exit 1
 fi
 stamp=.venv/.installed
-if [ -f "$stamp" ] && [ "$stamp" -nt requirements.lock ] && [ "$stamp" -nt pyproject.toml ]; then
+if [ -f "$stamp" ] && [ "$stamp" -nt requirements-dev.lock ] && [ "$stamp" -nt pyproject.toml ]; then
   exit 0
 fi
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --disable-pip-version-check uv
-.venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements.lock
+.venv/bin/uv pip install --quiet --python .venv/bin/python -r requirements-dev.lock
 .venv/bin/uv pip install --quiet --python .venv/bin/python --no-deps -e .
 touch "$stamp"
