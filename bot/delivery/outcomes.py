@@ -1,0 +1,152 @@
+"""Recording what happened to a claimed row; every write is guarded by the claim token."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from blocks.text import esc, mention
+from bot.delivery import planner
+from bot.delivery.claim import KEEP, Claimed, finish, release_values
+from bot.delivery.logfmt import kv
+from bot.delivery.render import Rendered, record_sent
+from bot.delivery.retry_logic import UNKNOWN, Classified, Outcome, backoff
+from bot.delivery.slack_io import Progress
+from models import CandidateLoop, Delivery, DeliveryStatus
+
+if TYPE_CHECKING:
+    from bot.delivery.dispatcher import Dispatcher
+
+log = logging.getLogger("loopbot.delivery")
+
+LABELS = {
+    "prep": "prep message",
+    "prep_nudge": "prep reminder",
+    "feedback_request": "feedback request",
+    "reminder": "feedback reminder",
+    "escalation": "late-feedback escalation",
+    "digest": "debrief digest",
+    "notice": "notice",
+}
+
+
+def end(d: Dispatcher, c: Claimed, status: DeliveryStatus, reason: str) -> str:
+    """Cancel or expire a row that has lost its point."""
+    if not finish(d.session_factory, c, {"status": status, "last_error": reason, "lease_until": None}):
+        return "skipped"
+    level = logging.WARNING if status == DeliveryStatus.EXPIRED else logging.INFO
+    log.log(level, "delivery.%s %s", status, kv(key=c.dedupe_key, kind=c.kind, reason=reason))
+    return str(status)
+
+
+def _marker(c: Claimed, progress: Progress | None, reason: str, unknown: bool = False) -> str:
+    """`reason`, prefixed as unknown when a post of this row may already be in Slack."""
+    if progress is not None:
+        unknown = unknown or progress.posted > 0 or (c.uncertain and not progress.looked)
+    return f"{UNKNOWN} {reason}" if unknown else reason
+
+
+def defer(d: Dispatcher, c: Claimed, at: datetime, why: str, progress: Progress | None = None) -> str:
+    """Hand the row back untouched (not a failed attempt), due again at `at`."""
+    last_error = _marker(c, progress, why) if progress is not None and progress.posted else KEEP
+    if not finish(d.session_factory, c, release_values(at, last_error)):
+        return "skipped"
+    log.info("delivery.deferred %s", kv(key=c.dedupe_key, until=at.isoformat(), reason=why))
+    return "deferred"
+
+
+def retry(d: Dispatcher, c: Claimed, classified: Classified, progress: Progress) -> str:
+    """Back off exponentially with jitter; an unknown outcome is marked so the next try looks first."""
+    marker = _marker(c, progress, classified.reason, classified.outcome == Outcome.UNKNOWN)
+    at = d.clock.now() + backoff(c.attempts, d.backoff_base, d.backoff_cap)
+    if not finish(d.session_factory, c, release_values(at, marker, counted=True)):
+        return "skipped"
+    log.warning(
+        "delivery.retry %s", kv(key=c.dedupe_key, attempt=c.attempts, at=at.isoformat(), error=marker)
+    )
+    return "retried"
+
+
+def fail(d: Dispatcher, c: Claimed, row: Delivery, reason: str) -> str:
+    """Give up with the reason, and tell the loop's recruiter (or hiring manager) in the same transaction."""
+    now = d.clock.now()
+
+    def tell(s: Session) -> None:
+        _tell_owner(s, row, c, reason, now)
+
+    if not finish(
+        d.session_factory,
+        c,
+        {"status": DeliveryStatus.FAILED, "last_error": reason, "lease_until": None},
+        tell,
+    ):
+        return "skipped"
+    log.error("delivery.failed %s", kv(key=c.dedupe_key, kind=c.kind, recipient=c.recipient, reason=reason))
+    return "failed"
+
+
+def slack_error(
+    d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, classified: Classified, progress: Progress
+) -> str:
+    """Route a Slack failure: wait out a 429, give up on a permanent error, else back off."""
+    if classified.outcome == Outcome.RATE_LIMITED:
+        d.throttle.block(rendered.channel, classified.retry_after)
+        at = d.clock.now() + timedelta(seconds=classified.retry_after)
+        if not finish(d.session_factory, c, release_values(at, _marker(c, progress, classified.reason))):
+            return "skipped"
+        log.warning("delivery.rate_limited %s", kv(key=c.dedupe_key, retry_after=classified.retry_after))
+        return "retried"
+    if classified.outcome == Outcome.PERMANENT:
+        return fail(d, c, row, classified.reason)
+    return retry(d, c, classified, progress)
+
+
+def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress: Progress) -> str:
+    """Mark sent (only if still ours) and record where it went."""
+    channel = progress.channel or rendered.channel
+    values = {
+        "status": DeliveryStatus.SENT,
+        "sent_at": d.clock.now(),
+        "channel": channel,
+        "ts": progress.first_ts,
+        "lease_until": None,
+        "last_error": None,
+    }
+
+    def bookkeeping(s: Session) -> None:
+        record_sent(s, row, rendered, channel, progress.first_ts)
+
+    if not finish(d.session_factory, c, values, bookkeeping):
+        # The new owner will find this post by its metadata and not post again.
+        log.warning("delivery.lease_lost %s", kv(key=c.dedupe_key, posted=progress.posted))
+        return "skipped"
+    recovered = progress.posted == 0 and bool(progress.found)
+    event = "recovered" if recovered else "sent"
+    log.info(
+        "delivery.%s %s", event, kv(key=c.dedupe_key, kind=c.kind, channel=channel, ts=progress.first_ts)
+    )
+    return event
+
+
+def _tell_owner(s: Session, row: Delivery, c: Claimed, reason: str, now: datetime) -> None:
+    if row.candidate_loop_id is None or row.dedupe_key.startswith("notice.failed"):
+        return
+    cl = s.get(CandidateLoop, row.candidate_loop_id)
+    if cl is None:
+        return
+    to = next((u for u in (cl.recruiter, cl.hiring_manager) if u and u != row.recipient), None)
+    if to is None:
+        return
+    who = mention(row.recipient) if row.recipient[:1] in ("U", "W") else f"<#{row.recipient}>"
+    text = (
+        f"I could not deliver a {LABELS.get(row.kind, row.kind)} to {who} about "
+        f"*{esc(cl.candidate.name)}*: `{esc(reason)}`. Once that is fixed, "
+        f"`loopbot deliveries retry {row.id}` sends it again."
+    )
+    key = f"notice.failed:d{row.id}:{to}:{c.attempts}"
+    planner.notify(
+        s, recipient=to, candidate_loop_id=cl.id, interview_id=row.interview_id, notice=text, key=key, now=now
+    )

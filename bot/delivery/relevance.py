@@ -1,0 +1,82 @@
+"""Is a claimed delivery still worth sending? Decided from current state, at send time."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.delivery.plan_logic import iso
+from models import (
+    CandidateLoop,
+    Delivery,
+    DeliveryKind,
+    Feedback,
+    FeedbackStatus,
+    Interview,
+    InterviewStatus,
+    PanelSeat,
+)
+
+SEAT_KINDS = frozenset(
+    {DeliveryKind.PREP, DeliveryKind.PREP_NUDGE, DeliveryKind.FEEDBACK_REQUEST, DeliveryKind.REMINDER}
+)
+FEEDBACK_KINDS = frozenset({DeliveryKind.FEEDBACK_REQUEST, DeliveryKind.REMINDER})
+
+
+def submitted_by(session: Session, interview_id: int) -> set[str]:
+    """Panelists whose feedback on the interview is submitted."""
+    return set(
+        session.scalars(
+            select(Feedback.interviewer).where(
+                Feedback.interview_id == interview_id, Feedback.status == FeedbackStatus.SUBMITTED
+            )
+        )
+    )
+
+
+def late_panelists(session: Session, interview: Interview) -> list[str]:
+    """Panelists still on the interview whose feedback is not in."""
+    done = submitted_by(session, interview.id)
+    return [s.user_id for s in interview.panel if s.declined_at is None and s.user_id not in done]
+
+
+def seat_of(interview: Interview, user: str) -> PanelSeat | None:
+    """The recipient's seat on the panel, if they still have one."""
+    return next((s for s in interview.panel if s.user_id == user), None)
+
+
+def _interview_reason(interview: Interview | None, row: Delivery) -> str | None:
+    if interview is None:
+        return "interview deleted"
+    if interview.status == InterviewStatus.CANCELLED:
+        return "interview cancelled"
+    if row.payload.get("start") not in (None, iso(interview.starts_at)):
+        return "interview moved"
+    return None
+
+
+def obsolete_reason(session: Session, row: Delivery) -> str | None:
+    """Why the row should not be sent any more, or None when it is still relevant."""
+    kind = row.kind
+    if kind in SEAT_KINDS or kind == DeliveryKind.ESCALATION:
+        interview = session.get(Interview, row.interview_id) if row.interview_id else None
+        reason = _interview_reason(interview, row)
+        if reason or interview is None:
+            return reason
+        if kind == DeliveryKind.ESCALATION:
+            return None if late_panelists(session, interview) else "all feedback in"
+        seat = seat_of(interview, row.recipient)
+        if seat is None:
+            return "no longer on the panel"
+        if seat.declined_at is not None:
+            return "panelist declined"
+        if kind in FEEDBACK_KINDS and row.recipient in submitted_by(session, interview.id):
+            return "feedback already in"
+        return None
+    if kind == DeliveryKind.DIGEST and row.payload.get("reason") == "deadline":
+        cl = session.get(CandidateLoop, row.candidate_loop_id) if row.candidate_loop_id else None
+        if cl is None:
+            return "candidate loop deleted"
+        if cl.digest_ts:
+            return "digest already posted"
+    return None

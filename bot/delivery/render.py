@@ -1,0 +1,166 @@
+"""Turn a claimed delivery into the Slack calls to make, from current state, via the block builders."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from blocks.message import Message
+from bot.delivery.relevance import late_panelists, seat_of
+from models import (
+    CandidateLoop,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Feedback,
+    FeedbackStatus,
+    Interview,
+    PanelSeat,
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One post; `name` is stable across retries so the post can be found again by its metadata."""
+
+    name: str
+    message: Message
+    in_thread: bool = False
+
+
+@dataclass
+class Rendered:
+    """What to send for one delivery: optionally update a message, then post the parts in order."""
+
+    channel: str  # a user id for DMs (chat.postMessage opens the app's DM), else a channel id
+    parts: list[Part]
+    thread_ts: str | None = None  # existing thread for in_thread parts (and the message to update)
+    update: Message | None = None
+    replied: list[int] = field(default_factory=list)  # digest: feedback ids whose scorecard is posted
+
+
+def _seat_render(
+    build: Callable[[Interview, str, Delivery, datetime], list[Message]],
+) -> Callable[..., Rendered]:
+    def render(session: Session, row: Delivery, now: datetime) -> Rendered:
+        interview = session.get_one(Interview, row.interview_id)
+        messages = build(interview, row.recipient, row, now)
+        return Rendered(row.recipient, [Part(str(n), m) for n, m in enumerate(messages)])
+
+    return render
+
+
+def _prep(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
+    from blocks import prep
+
+    return prep.prep_messages(interview, _seat(interview, user), now)
+
+
+def _nudge(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
+    from blocks import prep
+
+    return [prep.prep_nudge(interview, _seat(interview, user))]
+
+
+def _feedback_request(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
+    from blocks import prep
+
+    return [prep.feedback_request(interview, _seat(interview, user))]
+
+
+def _reminder(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
+    from blocks import prep
+
+    return [prep.feedback_reminder(interview, _seat(interview, user), int(row.payload.get("nth", 1)))]
+
+
+def _seat(interview: Interview, user: str) -> PanelSeat:
+    seat = seat_of(interview, user)
+    if seat is None:
+        raise LookupError(f"{user} has no seat on interview {interview.id}")
+    return seat
+
+
+def _escalation(session: Session, row: Delivery, now: datetime) -> Rendered:
+    from blocks import digest
+
+    interview = session.get_one(Interview, row.interview_id)
+    late = [(interview, user) for user in late_panelists(session, interview)]
+    return Rendered(row.recipient, [Part("0", digest.escalation(interview.candidate_loop, late, now))])
+
+
+def _notice(session: Session, row: Delivery, now: datetime) -> Rendered:
+    from blocks import prep
+
+    return Rendered(row.recipient, [Part("0", prep.notice(str(row.payload.get("text", ""))))])
+
+
+def already_replied(session: Session, candidate_loop_id: int) -> set[int]:
+    """Feedback ids whose scorecard reply is already in the digest thread."""
+    payloads = session.scalars(
+        select(Delivery.payload).where(
+            Delivery.candidate_loop_id == candidate_loop_id,
+            Delivery.kind == DeliveryKind.DIGEST,
+            Delivery.status == DeliveryStatus.SENT,
+        )
+    )
+    return {int(i) for p in payloads for i in p.get("replied", [])}
+
+
+def _digest(session: Session, row: Delivery, now: datetime) -> Rendered:
+    from blocks import digest
+
+    cl = session.get_one(CandidateLoop, row.candidate_loop_id)
+    interviews = {i.id: i for i in cl.interviews}
+    feedback = list(
+        session.scalars(
+            select(Feedback)
+            .where(Feedback.interview_id.in_(interviews), Feedback.status == FeedbackStatus.SUBMITTED)
+            .order_by(Feedback.submitted_at, Feedback.id)
+        )
+    )
+    main = digest.digest_message(cl, feedback, now)
+    # A scorecard posted once is not posted again; an edited one is updated in the digest itself.
+    done = already_replied(session, cl.id) if cl.digest_ts else set()
+    todo = [fb for fb in feedback if fb.id not in done]
+    replies = [
+        Part(f"fb{fb.id}", digest.scorecard_reply(cl, interviews[fb.interview_id], fb), in_thread=True)
+        for fb in todo
+    ]
+    replied = [fb.id for fb in todo]
+    if cl.digest_ts and cl.digest_channel:
+        return Rendered(cl.digest_channel, replies, thread_ts=cl.digest_ts, update=main, replied=replied)
+    return Rendered(cl.hiring_channel, [Part("main", main), *replies], replied=replied)
+
+
+RENDERERS: dict[str, Callable[[Session, Delivery, datetime], Rendered]] = {
+    DeliveryKind.PREP: _seat_render(_prep),
+    DeliveryKind.PREP_NUDGE: _seat_render(_nudge),
+    DeliveryKind.FEEDBACK_REQUEST: _seat_render(_feedback_request),
+    DeliveryKind.REMINDER: _seat_render(_reminder),
+    DeliveryKind.ESCALATION: _escalation,
+    DeliveryKind.DIGEST: _digest,
+    DeliveryKind.NOTICE: _notice,
+}
+
+
+def render(session: Session, row: Delivery, now: datetime) -> Rendered:
+    """The Slack calls for a row, built from current state."""
+    return RENDERERS[row.kind](session, row, now)
+
+
+def record_sent(
+    session: Session, row: Delivery, rendered: Rendered, channel: str, first_ts: str | None
+) -> None:
+    """Bookkeeping after a digest went out: where it lives, and which scorecards it now shows."""
+    if row.kind != DeliveryKind.DIGEST or row.candidate_loop_id is None:
+        return
+    cl = session.get_one(CandidateLoop, row.candidate_loop_id)
+    if not cl.digest_ts and first_ts:
+        cl.digest_channel, cl.digest_ts = channel, first_ts
+    stored = session.get_one(Delivery, row.id)
+    stored.payload = {**stored.payload, "replied": rendered.replied}
