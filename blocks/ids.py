@@ -22,6 +22,8 @@ class ActionId(StrEnum):
     REASSIGN_PANELIST = "reassign_panelist"
     CANCEL_INTERVIEW = "cancel_interview"
     SHOW_STATUS = "show_status"
+    # slack-core: the one action_id of each input in the feedback modal (block ids tell them apart).
+    FEEDBACK_FIELD = "feedback_field"
 
 
 class BlockId(StrEnum):
@@ -33,3 +35,7 @@ class BlockId(StrEnum):
     RATING_PREFIX = "rating__"
     NOTE_PREFIX = "note__"
     SIGNALS_PREFIX = "signals__"
+    # slack-core: the buttons under a prep DM / feedback request, and their confirmation.
+    PREP_ACTIONS = "prep_actions"
+    PREP_CONFIRMATION = "prep_confirmation"
+    FEEDBACK_HEADER = "feedback_header"
