@@ -90,3 +90,119 @@ def interview(
     s.add(i)
     s.flush()
     return i
+
+
+# --- Scheduling-time snapshots (seat.kit, interview.guidance, cl.rubric) in the documented format ---
+
+RUBRIC_SNAPSHOT: dict[str, Any] = {
+    "slug": "eng",
+    "name": "Engineering",
+    "scale": SCALE,
+    "no_signal_label": "No signal",
+    "categories": [
+        {"key": "learn", "name": "Ability to learn and teach", "description": "Curiosity.", "attributes": []},
+        {"key": "build", "name": "Building systems", "description": "Design.", "attributes": []},
+        {"key": "team", "name": "Effective team member", "description": "", "attributes": []},
+    ],
+    "role": "Software Engineer",
+    "loop_name": "Software engineer",
+}
+
+GUIDANCE: dict[str, Any] = {
+    "type_slug": "architecture",
+    "type_name": "Architecture",
+    "duration_minutes": 60,
+    "candidate_prep": "They will design a new system from scratch.",
+    "must_do_before": ["Do a dry run with the hiring manager if this is your first time leading it"],
+    "guidance_during": ["Save the last 10 minutes for the candidate's questions", "The observer stays muted"],
+    "look_for": ["How do they make tradeoffs?"],
+    "resources": [{"title": "Backend systems notes", "url": "https://example.com/backend"}],
+    "panel": [{"role": "lead", "min": 1, "max": 1}, {"role": "shadow", "min": 0, "max": 1}],
+}
+
+
+def kit_question(slug: str, category_key: str = "learn", **kw: Any) -> dict[str, Any]:
+    """One question of a kit snapshot; keyword arguments override the defaults."""
+    names = {c["key"]: c["name"] for c in RUBRIC_SNAPSHOT["categories"]}
+    q: dict[str, Any] = {
+        "slug": slug,
+        "prompt": f"Tell me about {slug}.",
+        "follow_ups": ["What would you change?"],
+        "goal": "See how they reason about it.",
+        "category_key": category_key,
+        "category_name": names.get(category_key, category_key),
+        "great_signals": ["Mentions trade-offs", "Names a concrete metric"],
+        "negative_signals": ["Blames others"],
+        "technologies": ["Kubernetes"],
+        "is_backup": False,
+        "backup_when": "",
+    }
+    q.update(kw)
+    return q
+
+
+def kit(slug: str = "set-a", questions: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A kit snapshot: two main questions and a backup unless given."""
+    if questions is None:
+        questions = [
+            kit_question("q-learn", "learn"),
+            kit_question("q-build", "build"),
+            kit_question("q-backup", "build", is_backup=True, backup_when="No cloud experience"),
+        ]
+    return {"slug": slug, "name": f"Set {slug}", "questions": questions}
+
+
+def snapshot_interview(
+    s: Session,
+    panel: list[tuple[str, str]],
+    starts_at: datetime | None = None,
+    candidate: str = "Ada Lovelace",
+    cl: CandidateLoop | None = None,
+    kits: dict[str, dict[str, Any]] | None = None,
+    type_slug: str = "arch",
+) -> Interview:
+    """An interview whose snapshots are filled; panel is [(user, role)], kits optional per user."""
+    cl = cl or candidate_loop(s, name=candidate)
+    cl.rubric = dict(RUBRIC_SNAPSHOT)
+    i = interview(s, cl, [u for u, _ in panel], starts_at=starts_at, type_slug=type_slug)
+    i.guidance = dict(GUIDANCE)
+    for seat, (_, role) in zip(i.panel, panel, strict=True):
+        seat.role = role
+        seat.kit = (kits or {}).get(seat.user_id) or kit()
+    s.flush()
+    return i
+
+
+def memory_interview(
+    panel: list[tuple[str, str]],
+    candidate: str = "Ada Lovelace",
+    starts_at: datetime | None = None,
+    kits: dict[str, dict[str, Any]] | None = None,
+    interview_id: int = 7,
+    **kw: Any,
+) -> Interview:
+    """An interview with its loop, candidate and panel, not in any session (for pure builder tests)."""
+    start = starts_at or datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    cl = CandidateLoop(
+        id=3,
+        candidate=Candidate(name=candidate),
+        hiring_channel="C0HIRING",
+        recruiter="U0RECRUIT",
+        hiring_manager="U0MANAGER",
+        rubric=dict(RUBRIC_SNAPSHOT),
+    )
+    i = Interview(
+        id=interview_id,
+        candidate_loop=cl,
+        stage_key="team",
+        starts_at=start,
+        ends_at=start + timedelta(minutes=60),
+        status="scheduled",
+        recording_consent=kw.pop("recording_consent", False),
+        guidance=kw.pop("guidance", dict(GUIDANCE)),
+    )
+    i.panel = [
+        PanelSeat(user_id=u, role=role, position=n, kit=(kits or {}).get(u) or kit())
+        for n, (u, role) in enumerate(panel)
+    ]
+    return i

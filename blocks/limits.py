@@ -1,0 +1,173 @@
+"""Slack limits that slack_sdk does not check, enforced in one place (see shared/SLACK_FACTS.md).
+
+Builders use the helpers to stay inside the limits (split text, pack blocks into messages, chunk
+option lists); `check_message` / `check_view` are the last line: they raise before Slack would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MESSAGE_BLOCKS = 50
+VIEW_BLOCKS = 100
+VIEW_BYTES = 250_000
+SECTION_TEXT = 3000
+SECTION_FIELD = 2000
+CONTEXT_TEXT = 3000
+HEADER_TEXT = 150
+OPTION_TEXT = 75
+OPTION_DESCRIPTION = 75
+CHOICE_OPTIONS = 10  # checkboxes and radio_buttons
+INPUT_MAX_LENGTH = 3000
+UPDATE_TEXT = 4000
+FALLBACK_TEXT = 3000  # our own cap on a message's notification text; Slack truncates at 40k
+# Not a Slack limit: keeps each prep message short enough to read on a phone before the next part.
+MESSAGE_CHARS = 12_000
+
+T = TypeVar("T")
+# Never cut inside an entity (&amp;) or a token (<@U123>, <!date^...|...>, <url|title>).
+_ATOM = re.compile(r"&[a-z]+;|<[^<>\n]*>")
+
+
+class LimitError(ValueError):
+    """A payload would be refused by Slack."""
+
+
+def _safe_cut(text: str, limit: int) -> int:
+    """The largest cut point <= limit that does not split an entity or a token."""
+    for match in _ATOM.finditer(text, 0, limit + 200):
+        if match.start() < limit < match.end():
+            return match.start()
+    return limit
+
+
+def split_text(text: str, limit: int = SECTION_TEXT) -> list[str]:
+    """Split text into pieces of at most `limit` chars, at line breaks, then spaces, never inside a token."""
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        cut = _safe_cut(rest, cut) or limit
+        pieces.append(rest[:cut].rstrip("\n"))
+        rest = rest[cut:].lstrip("\n") if rest[cut : cut + 1] == "\n" else rest[cut:]
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def truncate(text: str, limit: int) -> str:
+    """Shorten to `limit` chars with an ellipsis, for labels where a full copy exists elsewhere."""
+    if len(text) <= limit:
+        return text
+    cut = _safe_cut(text, limit - 1)
+    return text[:cut].rstrip() + "…"
+
+
+def split_label(text: str, first: int = OPTION_TEXT, second: int = OPTION_DESCRIPTION) -> tuple[str, str]:
+    """An option label and its description: the text split at a word boundary across the two."""
+    if len(text) <= first:
+        return text, ""
+    cut = text.rfind(" ", 0, first)
+    cut = _safe_cut(text, cut if cut > first // 2 else first)
+    return text[:cut].rstrip(), truncate(text[cut:].strip(), second)
+
+
+def chunks(items: Sequence[T], size: int = CHOICE_OPTIONS) -> list[list[T]]:
+    """Consecutive groups of at most `size` items (checkbox and radio options)."""
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def input_max_length(wanted: int = INPUT_MAX_LENGTH) -> int:
+    """A plain_text_input max_length Slack accepts."""
+    return max(1, min(wanted, INPUT_MAX_LENGTH))
+
+
+def block_chars(block: Block) -> int:
+    """Characters of text a block carries (for the soft per-message budget)."""
+    return len(json.dumps(block.to_dict(), ensure_ascii=False))
+
+
+def pack(
+    groups: Iterable[list[Block]], max_blocks: int = MESSAGE_BLOCKS, max_chars: int = MESSAGE_CHARS
+) -> list[list[Block]]:
+    """Pack groups of blocks into messages, never splitting a group unless it alone is too big."""
+    messages: list[list[Block]] = []
+    current: list[Block] = []
+    size = 0
+    for group in groups:
+        for part in _fit_group(group, max_blocks):
+            chars = sum(block_chars(b) for b in part)
+            if current and (len(current) + len(part) > max_blocks or size + chars > max_chars):
+                messages.append(current)
+                current, size = [], 0
+            current.extend(part)
+            size += chars
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _fit_group(group: list[Block], max_blocks: int) -> Iterator[list[Block]]:
+    for i in range(0, len(group), max_blocks):
+        yield group[i : i + max_blocks]
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def check_blocks(blocks: Sequence[Block | dict[str, Any]]) -> None:
+    """Raise LimitError for anything in the blocks that slack_sdk lets through and Slack refuses."""
+    dicts = [b.to_dict() if isinstance(b, Block) else b for b in blocks]
+    for node in _walk(dicts):
+        kind = node.get("type")
+        if kind == "section":
+            if len(node.get("text", {}).get("text", "")) > SECTION_TEXT:
+                raise LimitError(f"section text over {SECTION_TEXT} chars")
+            for f in node.get("fields", []):
+                if len(f.get("text", "")) > SECTION_FIELD:
+                    raise LimitError(f"section field over {SECTION_FIELD} chars")
+        elif kind in ("checkboxes", "radio_buttons") and len(node.get("options", [])) > CHOICE_OPTIONS:
+            raise LimitError(f"{kind} with more than {CHOICE_OPTIONS} options")
+        elif kind == "plain_text_input" and int(node.get("max_length") or 0) > INPUT_MAX_LENGTH:
+            raise LimitError(f"plain_text_input max_length over {INPUT_MAX_LENGTH}")
+        elif kind == "context":
+            for el in node.get("elements", []):
+                if len(el.get("text", "")) > CONTEXT_TEXT:
+                    raise LimitError(f"context text over {CONTEXT_TEXT} chars")
+        desc = node.get("description")
+        if isinstance(desc, dict) and len(desc.get("text", "")) > OPTION_DESCRIPTION:
+            raise LimitError(f"option description over {OPTION_DESCRIPTION} chars")
+
+
+def check_message(blocks: Sequence[Block | dict[str, Any]], text: str = "") -> None:
+    """Raise LimitError when a message would be refused (too many blocks, over-long parts)."""
+    if len(blocks) > MESSAGE_BLOCKS:
+        raise LimitError(f"{len(blocks)} blocks in a message (max {MESSAGE_BLOCKS})")
+    if len(text) > FALLBACK_TEXT:
+        raise LimitError(f"fallback text over {FALLBACK_TEXT} chars")
+    check_blocks(blocks)
+
+
+def check_view(view: View) -> None:
+    """Raise LimitError when a modal or home view would be refused (size, options, inputs)."""
+    data = view.to_dict()  # slack_sdk checks the 100 blocks, title and private_metadata here
+    if len(json.dumps(data, ensure_ascii=False).encode()) > VIEW_BYTES:
+        raise LimitError(f"view over {VIEW_BYTES} bytes")
+    check_blocks(data.get("blocks", []))
