@@ -1,7 +1,88 @@
-"""CLI commands: content."""
+"""CLI commands: `content validate|import|schema` and `schedule`."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from bot.content.loader import Bundle, load_content
+from bot.content.schema import json_schema
+from bot.settings import load_settings
+
+
+@click.group()
+def content() -> None:
+    """Check, import and describe content files (rubrics, questions, sets, interview types, loops)."""
+
+
+def _report(bundle: Bundle) -> None:
+    for problem in sorted(bundle.problems, key=lambda p: (p.file, p.line, p.warning)):
+        click.echo(str(problem))
+
+
+def _summary(bundle: Bundle) -> str:
+    counts = [
+        (len(bundle.rubrics), "rubric"),
+        (len(bundle.questions), "question"),
+        (len(bundle.question_sets), "question set"),
+        (len(bundle.interview_types), "interview type"),
+        (len(bundle.loops), "loop"),
+    ]
+    return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts)
+
+
+@content.command("validate")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Check files (or directories, recursively) and print every problem as file:line: field: message."""
+    bundle = load_content(paths)
+    _report(bundle)
+    errors, warnings = len(bundle.errors), len(bundle.warnings)
+    if errors:
+        raise click.ClickException(f"{errors} error(s), {warnings} warning(s)")
+    click.echo(f"ok: {_summary(bundle)} ({warnings} warning(s))")
+
+
+@content.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--if-empty", is_flag=True, help="Import only when the database has no loops yet.")
+def import_(paths: tuple[Path, ...], if_empty: bool) -> None:
+    """Validate, then upsert everything by slug in one transaction (DATABASE_URL); all or nothing."""
+    from bot.content.importer import database_has_loops, import_bundle
+    from bot.db import make_engine, make_session_factory
+
+    engine = make_engine(load_settings().database_url)
+    factory = make_session_factory(engine)
+    if if_empty:
+        with factory() as s:
+            if database_has_loops(s):
+                click.echo("content: the database already has loops; nothing imported (--if-empty)")
+                return
+    bundle = load_content(paths)
+    _report(bundle)
+    if bundle.errors:
+        raise click.ClickException(f"{len(bundle.errors)} error(s); nothing imported")
+    with factory.begin() as s:
+        report = import_bundle(s, bundle)
+    click.echo(f"imported: {report}")
+
+
+@content.command("schema")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+def schema(output: Path | None) -> None:
+    """Print the JSON Schema of a content document (for editors)."""
+    text = schema_text()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def schema_text() -> str:
+    """The exported JSON Schema, exactly as committed in examples/content/loopbot.schema.json."""
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+COMMANDS: list[click.Command] = [content]

@@ -1,0 +1,1 @@
+"""Content as code: rubrics, questions, question sets, interview types and loops kept as YAML files."""

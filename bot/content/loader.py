@@ -1,0 +1,123 @@
+"""Read content files into a bundle of validated items, with every problem located at its line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from bot.content.schema import KINDS, InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
+from bot.content.yamlsrc import Document, Problem, read_documents, validation_problems
+
+T = TypeVar("T", bound=BaseModel)
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Item(Generic[T]):
+    """A validated content item and the document it came from."""
+
+    doc: Document
+    model: T
+
+
+@dataclass
+class Bundle:
+    """Everything read from a set of content files, by kind and slug."""
+
+    rubrics: dict[str, Item[RubricDoc]] = field(default_factory=dict)
+    questions: dict[str, Item[QuestionDoc]] = field(default_factory=dict)
+    question_sets: dict[str, Item[QuestionSetDoc]] = field(default_factory=dict)
+    interview_types: dict[str, Item[InterviewTypeDoc]] = field(default_factory=dict)
+    loops: dict[str, Item[LoopDoc]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    # (kind, slug) of documents that failed validation: references to them are not reported again.
+    broken: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.warning]
+
+    def table(self, kind: str) -> dict[str, Any]:
+        tables: dict[str, dict[str, Any]] = {
+            "rubric": self.rubrics,
+            "question": self.questions,
+            "question_set": self.question_sets,
+            "interview_type": self.interview_types,
+            "loop": self.loops,
+        }
+        return tables[kind]
+
+
+def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """The YAML files named, or found recursively under the directories named, in a stable order."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
+            if not found:
+                problems.append(Problem(str(path), 0, "file", "no .yaml or .yml files in this directory"))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "file", "no such file or directory"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def parse_document(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate one document against the model its `kind` names."""
+    if not isinstance(doc.data, dict):
+        return None, [doc.problem((), "a content document must be a mapping with a 'kind'")]
+    kind = doc.data.get("kind")
+    if kind is None:
+        return None, [doc.problem((), f"missing 'kind' (one of: {', '.join(KINDS)})")]
+    model = KINDS.get(str(kind))
+    if model is None:
+        return None, [doc.problem(("kind",), f"unknown kind {kind!r} (one of: {', '.join(KINDS)})")]
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, validation_problems(doc, exc)
+
+
+def load_content(paths: Iterable[str | Path]) -> Bundle:
+    """Read, validate and cross-check content files; problems are collected, never raised."""
+    from bot.content.checks import check_bundle
+
+    bundle = Bundle()
+    files, bundle.problems = yaml_files(paths)
+    for path in files:
+        documents, problems = read_documents(path)
+        bundle.problems.extend(problems)
+        for doc in documents:
+            model, problems = parse_document(doc)
+            bundle.problems.extend(problems)
+            if model is None:
+                if isinstance(doc.data, dict) and isinstance(doc.data.get("slug"), str):
+                    bundle.broken.add((str(doc.data.get("kind")), doc.data["slug"]))
+                continue
+            kind, slug = doc.data["kind"], getattr(model, "slug")  # noqa: B009 - every kind has a slug
+            table = bundle.table(kind)
+            if slug in table:
+                first = table[slug].doc
+                bundle.problems.append(
+                    doc.problem(
+                        ("slug",),
+                        f"duplicate {kind} slug {slug!r} (first defined at {first.file}:{first.line})",
+                    )
+                )
+                continue
+            table[slug] = Item(doc, model)
+    bundle.problems.extend(check_bundle(bundle))
+    return bundle

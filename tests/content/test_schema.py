@@ -1,0 +1,28 @@
+"""The JSON Schema for editors is exported from the pydantic models and committed."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.cli_content import schema_text
+from tests.content.helpers import EXAMPLES
+
+
+def test_committed_schema_equals_the_export() -> None:
+    committed = (EXAMPLES / "loopbot.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run: loopbot content schema -o examples/content/loopbot.schema.json"
+
+
+def test_cli_prints_the_schema() -> None:
+    result = CliRunner().invoke(main, ["content", "schema"])
+    assert result.exit_code == 0
+    schema = json.loads(result.output)
+    kinds = {
+        schema["$defs"][ref["$ref"].split("/")[-1]]["properties"]["kind"]["const"] for ref in schema["oneOf"]
+    }
+    assert kinds == {"rubric", "question", "question_set", "interview_type", "loop"}
+    assert schema["$defs"]["QuestionDoc"]["additionalProperties"] is False
+    assert "prompt" in schema["$defs"]["QuestionDoc"]["required"]
