@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
@@ -95,24 +95,35 @@ class Dispatcher:
         self._stopping = threading.Event()
 
     def tick(self) -> TickResult:
-        """Claim and process due rows in batches until none are due (or stop() was called)."""
+        """Claim and send due rows until none are left (or stop() is called); claims overlap with sends."""
         result = TickResult()
-        while not self._stopping.is_set():
-            now = self.clock.now()
-            token = f"{self.worker_id}:{uuid.uuid4().hex}"
-            claimed = claim_due(self.session_factory, now, now + self.lease, self.batch_size, token)
-            for c in claimed:
-                log.info(
-                    "delivery.claim %s", kv(key=c.dedupe_key, kind=c.kind, attempt=c.attempts, token=token)
-                )
-            result.claimed += len(claimed)
-            for outcome in self._pool.map(self._guarded, claimed):
-                result.count(outcome)
-            if len(claimed) < self.batch_size:
-                break
+        in_flight: set[Future[str]] = set()
+        more = True
+        while more or in_flight:
+            if more and self._stopping.is_set():
+                more = False
+            # Keep the pool fed: claim again once at most one round of sends is left in flight.
+            if more and len(in_flight) <= self.settings.send_concurrency:
+                want = self.batch_size - len(in_flight)
+                claimed = self._claim(want)
+                result.claimed += len(claimed)
+                in_flight |= {self._pool.submit(self._guarded, c) for c in claimed}
+                more = len(claimed) == want
+            if in_flight:
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result.count(future.result())
         if result:
             log.info("delivery.tick %s", kv(**{f.name: getattr(result, f.name) for f in fields(result)}))
         return result
+
+    def _claim(self, limit: int) -> list[Claimed]:
+        now = self.clock.now()
+        token = f"{self.worker_id}:{uuid.uuid4().hex}"
+        claimed = claim_due(self.session_factory, now, now + self.lease, limit, token)
+        for c in claimed:
+            log.info("delivery.claim %s", kv(key=c.dedupe_key, kind=c.kind, attempt=c.attempts, token=token))
+        return claimed
 
     def stop(self) -> None:
         """Stop claiming; rows not yet started are handed back as they come up."""

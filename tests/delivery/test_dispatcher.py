@@ -1,0 +1,235 @@
+"""The dispatcher against a fake Slack, on SQLite and PostgreSQL: sends, expiry, relevance, errors."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from datetime import timedelta
+
+from bot.delivery.claim import claim_due, finish
+from bot.delivery.retry_logic import key_hash
+from models import DeliveryKind, DeliveryStatus, Feedback, Interview
+from tests.delivery.conftest import T0, settings
+from tests.delivery.data import notices, one, rows, scheduled
+
+H = timedelta(hours=1)
+
+
+def test_due_notice_is_posted_once_with_its_key_hash(sf, slack, clock, make_dispatcher):
+    [key] = notices(sf, ["U1"], T0)
+    d = make_dispatcher()
+    result = d.tick()
+    assert (result.claimed, result.sent) == (1, 1)
+    row = one(sf, key)
+    assert row.status == DeliveryStatus.SENT
+    assert (row.channel, row.ts, row.attempts) == ("D1", slack.posts()[0]["ts"], 1)
+    assert slack.post_hashes() == [key_hash(key, "0")]
+    assert not d.tick()
+    assert len(slack.posts()) == 1
+
+
+def test_rows_not_yet_due_wait(sf, slack, clock, make_dispatcher):
+    notices(sf, ["U1"], T0 + H)
+    d = make_dispatcher()
+    assert d.tick().claimed == 0
+    clock.advance(H)
+    assert d.tick().sent == 1
+
+
+def test_after_downtime_relevant_rows_go_on_the_first_tick_and_stale_prep_expires(
+    sf, slack, clock, make_dispatcher
+):
+    start = T0 + 30 * H
+    scheduled(sf, start, ("U1", "U2"), T0, settings())
+    clock.set(start + 2 * H)  # down through the prep, the nudge, the interview and its end
+    result = make_dispatcher().tick()
+    assert result.expired == 4  # prep + nudge for two panelists: counted, not dropped
+    assert result.sent == 2  # the feedback requests
+    expired = rows(sf, status=DeliveryStatus.EXPIRED)
+    assert {r.kind for r in expired} == {DeliveryKind.PREP, DeliveryKind.PREP_NUDGE}
+    assert all(r.last_error and r.last_error.startswith("expired at") for r in expired)
+    sent = rows(sf, status=DeliveryStatus.SENT)
+    assert {r.kind for r in sent} == {DeliveryKind.FEEDBACK_REQUEST}
+    assert sorted(slack.post_hashes()) == sorted(key_hash(r.dedupe_key, "0") for r in sent)
+
+
+def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatcher):
+    scheduled(sf, T0 + 3 * H, ("U1",), T0, settings())
+    result = make_dispatcher().tick()
+    assert result.sent == 1
+    [sent] = rows(sf, status=DeliveryStatus.SENT)
+    assert sent.kind == DeliveryKind.PREP and sent.sent_at == T0
+    assert key_hash(sent.dedupe_key, "0") in slack.post_hashes()
+
+
+def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, clock, make_dispatcher):
+    _, iid = scheduled(sf, T0 + 30 * H, ("U1", "U2", "U3"), T0, settings())
+    with sf.begin() as s:
+        s.add(Feedback(interview_id=iid, interviewer="U1", status="submitted", submitted_at=T0))
+        interview = s.get_one(Interview, iid)
+        interview.panel[1].declined_at = T0
+    clock.set(T0 + 30 * H + 3 * H + timedelta(minutes=1))  # first reminder due (a Wednesday, 19:01 UTC)
+    d = make_dispatcher(LOOPBOT_WORKING_HOURS="00:00-23:59")
+    d.tick()
+    reminders = {r.recipient: r for r in rows(sf, kind=DeliveryKind.REMINDER) if r.payload["nth"] == 1}
+    assert (reminders["U1"].status, reminders["U1"].last_error) == ("cancelled", "feedback already in")
+    assert (reminders["U2"].status, reminders["U2"].last_error) == ("cancelled", "panelist declined")
+    assert reminders["U3"].status == DeliveryStatus.SENT
+
+
+def test_reminder_waits_for_working_hours_in_the_recipients_zone(sf, slack, clock, make_dispatcher):
+    # Interview Tuesday 2026-12-01 17:00-18:00 UTC; first reminder due 20:00 UTC = 21:00 in Berlin.
+    start = T0 + 7 * H
+    _, iid = scheduled(sf, start, ("UBERLIN",), T0, settings())
+    clock.set(start + 3 * H)
+    d = make_dispatcher()
+    result = d.tick()
+    reminder = [r for r in rows(sf, kind=DeliveryKind.REMINDER) if r.payload["nth"] == 1][0]
+    assert reminder.status == DeliveryStatus.PENDING and reminder.attempts == 0
+    # Wednesday 09:00 in Berlin is 08:00 UTC.
+    assert reminder.next_attempt_at == T0.replace(day=2, hour=8)
+    assert result.deferred == 1
+    clock.set(T0.replace(day=2, hour=8))
+    assert make_dispatcher().tick().sent == 1
+
+
+def test_prep_is_never_delayed_for_working_hours(sf, slack, clock, make_dispatcher):
+    early = T0.replace(hour=3)  # 04:00 in Berlin
+    clock.set(early)
+    scheduled(sf, early + 2 * H, ("UBERLIN",), early, settings())
+    assert make_dispatcher().tick().sent == 1
+
+
+def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(sf, slack, clock, make_dispatcher):
+    [key] = notices(sf, ["U1"], T0)
+    slack.fail("chat.postMessage", "ratelimit:1")
+    d = make_dispatcher()
+    result = d.tick()
+    assert result.retried == 1
+    row = one(sf, key)
+    assert (row.status, row.attempts) == (DeliveryStatus.PENDING, 0)
+    assert row.next_attempt_at == T0 + timedelta(seconds=1)
+    assert d.tick().claimed == 0  # not before Retry-After
+    clock.advance(timedelta(seconds=1))
+    assert d.tick().sent == 1
+    (_, refused_at), (_, posted_at) = slack.calls_of("chat.postMessage")
+    assert posted_at - refused_at >= 0.95  # the process-wide throttle held the real post back too
+    assert len(slack.posts()) == 1
+
+
+def test_a_429_holds_back_posts_to_everyone_for_the_wait(sf, slack, clock, make_dispatcher):
+    notices(sf, ["U1"], T0)
+    slack.fail("chat.postMessage", "ratelimit:1")
+    d = make_dispatcher()
+    d.tick()
+    notices(sf, ["U2"], T0, prefix="m")
+    started = time.monotonic()
+    assert d.tick().sent == 1
+    assert time.monotonic() - started >= 0.5
+
+
+def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock, make_dispatcher):
+    keys = notices(sf, ["U1", "U2", "U3", "U4"], T0)
+    # One each: a 500, a dropped connection before Slack saw it, an accepted post whose answer was lost,
+    # and a Slack error worth retrying.
+    slack.fail("chat.postMessage", "http500", "reset", "accept_drop", "error:internal_error")
+    d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=1, backoff_base=timedelta(seconds=1))
+    first = d.tick()
+    assert first.retried == 4 and first.sent == 0
+    unknown = [r for r in rows(sf) if r.last_error and r.last_error.startswith("unknown:")]
+    assert len(unknown) == 3  # the 500, the reset and the dropped answer may have landed
+    clock.advance(timedelta(minutes=1))
+    second = d.tick()
+    assert second.sent + second.recovered == 4
+    assert second.recovered == 1  # the accepted post was found by its metadata, not posted again
+    assert Counter(slack.post_hashes()) == Counter({key_hash(k, "0"): 1 for k in keys})
+    assert all(r.status == DeliveryStatus.SENT for r in rows(sf))
+
+
+def test_timeout_is_an_unknown_outcome_and_is_not_reposted(sf, slack, clock, make_dispatcher):
+    [key] = notices(sf, ["U1"], T0)
+    slack.fail("chat.postMessage", "sleep:1.6")  # Slack takes it, the answer comes after the client gave up
+    d = make_dispatcher(LOOPBOT_LEASE_SECONDS=3, backoff_base=timedelta(seconds=1))
+    assert d.tick().retried == 1
+    assert one(sf, key).last_error.startswith("unknown:")
+    time.sleep(0.8)  # let the slow request finish recording the post
+    clock.advance(timedelta(minutes=1))
+    assert d.tick().recovered == 1
+    assert slack.post_hashes() == [key_hash(key, "0")]
+
+
+def test_permanent_errors_are_recorded_and_the_recruiter_is_told(sf, slack, clock, make_dispatcher):
+    scheduled(sf, T0 + 3 * H, ("UGONE",), T0, settings())
+    slack.fail("chat.postMessage", "error:user_not_found")
+    d = make_dispatcher()
+    assert d.tick().failed == 1
+    [failed] = rows(sf, status=DeliveryStatus.FAILED)
+    assert (failed.kind, failed.last_error) == (DeliveryKind.PREP, "user_not_found")
+    [notice] = rows(sf, kind=DeliveryKind.NOTICE)
+    assert notice.recipient == "U0RECRUIT" and "user_not_found" in notice.payload["text"]
+    assert d.tick().sent == 1
+    assert "<@UGONE>" in slack.messages["D0RECRUIT"][0]["text"]
+
+
+def test_a_stale_worker_cannot_overwrite_the_new_owner(sf, slack, clock, make_dispatcher):
+    [key] = notices(sf, ["U1"], T0)
+    lease = timedelta(seconds=5)
+    [stale] = claim_due(sf, T0, T0 + lease, 10, "A:1")
+    clock.advance(lease + timedelta(seconds=1))
+    result = make_dispatcher().tick()  # B re-claims the expired lease and sends
+    assert (result.claimed, result.sent) == (1, 1)
+    assert not finish(sf, stale, {"status": DeliveryStatus.FAILED, "last_error": "stale"})
+    row = one(sf, key)
+    assert row.status == DeliveryStatus.SENT and row.last_error is None and row.attempts == 2
+
+
+def test_a_slow_worker_that_posted_after_losing_its_lease_is_not_duplicated(
+    sf, slack, clock, make_dispatcher
+):
+    [key] = notices(sf, ["U1"], T0)
+    taken_over = []
+
+    def slow(point, claimed):
+        if point == "after_post" and not taken_over:
+            # A stalls after Slack accepted the post; its lease runs out and B takes the row over.
+            clock.advance(timedelta(seconds=31))
+            taken_over.append(b.tick())
+
+    a = make_dispatcher(fault_hook=slow)
+    b = make_dispatcher()
+    result = a.tick()
+    assert result.skipped == 1  # A's "sent" was refused: B owns the row
+    assert taken_over[0].recovered == 1  # B found A's post by its metadata
+    assert slack.post_hashes() == [key_hash(key, "0")]
+    assert one(sf, key).status == DeliveryStatus.SENT
+
+
+def test_concurrent_sends_reach_fifty_a_second_with_a_100ms_round_trip(sf, slack, clock, make_dispatcher):
+    notices(sf, [f"U{n:03d}" for n in range(100)], T0)
+    slack.fail("chat.postMessage", *["sleep:0.1"] * 100)
+    d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=8)
+    started = time.monotonic()
+    assert d.tick().sent == 100
+    assert 100 / (time.monotonic() - started) >= 50
+
+
+def test_stop_hands_back_rows_not_yet_started(sf, slack, clock, make_dispatcher):
+    notices(sf, [f"U{n}" for n in range(6)], T0)
+
+    def stop_early(point, claimed):
+        if point == "before_post":
+            d.stop()
+
+    d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=1, fault_hook=stop_early)
+    result = d.tick()
+    assert result.claimed == result.deferred == 4 and result.sent == 0  # one batch claimed, then no more
+    assert d.close() == 0  # nothing left held
+    assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))
+
+
+def test_close_releases_leases_still_held(sf, slack, clock, make_dispatcher):
+    notices(sf, ["U1", "U2"], T0)
+    d = make_dispatcher()
+    claim_due(sf, T0, T0 + timedelta(minutes=1), 10, d.worker_id + ":x")
+    assert d.close() == 2
+    assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))
