@@ -50,7 +50,7 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--if-empty", is_flag=True, help="Import only when the database has no loops yet.")
 def import_(paths: tuple[Path, ...], if_empty: bool) -> None:
     """Validate, then upsert everything by slug in one transaction (DATABASE_URL); all or nothing."""
-    from bot.content.importer import database_has_loops, import_bundle
+    from bot.content.importer import ContentImportError, database_has_loops, import_bundle
     from bot.db import make_engine, make_session_factory
 
     engine = make_engine(load_settings().database_url)
@@ -64,8 +64,11 @@ def import_(paths: tuple[Path, ...], if_empty: bool) -> None:
     _report(bundle)
     if bundle.errors:
         raise click.ClickException(f"{len(bundle.errors)} error(s); nothing imported")
-    with factory.begin() as s:
-        report = import_bundle(s, bundle)
+    try:
+        with factory.begin() as s:
+            report = import_bundle(s, bundle)
+    except ContentImportError as exc:
+        raise click.ClickException(f"{exc}; nothing imported") from None
     click.echo(f"imported: {report}")
 
 

@@ -90,8 +90,8 @@ def _check_loop(bundle: Bundle, item: Item[LoopDoc]) -> list[Problem]:
         problems += _unknown(bundle, doc, ("rubric",), "rubric", loop.rubric)
     for i, stage in enumerate(loop.stages):
         if stage.interview_type is not None and stage.interview_type not in bundle.interview_types:
-            path = ("stages", i, "interview_type")
-            problems += _unknown(bundle, doc, path, "interview_type", stage.interview_type)
+            where = ("stages", i, "interview_type")
+            problems += _unknown(bundle, doc, where, "interview_type", stage.interview_type)
         for j, slug in enumerate(stage.question_sets):
             path = ("stages", i, "question_sets", j)
             qs = bundle.question_sets.get(slug)

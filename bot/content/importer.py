@@ -1,0 +1,274 @@
+"""Upsert a validated bundle by slug, in the caller's transaction; unchanged rows are left untouched."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.content.loader import Bundle
+from bot.content.schema import InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
+from models import (
+    InterviewType,
+    Loop,
+    LoopStage,
+    Question,
+    QuestionSet,
+    QuestionSetItem,
+    Rubric,
+    RubricCategory,
+    StageQuestionSet,
+)
+
+M = TypeVar("M", Rubric, Question, QuestionSet, InterviewType, Loop)
+KINDS = ("rubrics", "questions", "question sets", "interview types", "loops")
+
+
+class ContentImportError(Exception):
+    """The files are valid but cannot be applied to what the database already holds."""
+
+
+@dataclass
+class ImportReport:
+    """How many items of each kind were created, updated or left as they were."""
+
+    counts: dict[str, Counter[str]] = field(default_factory=lambda: {k: Counter() for k in KINDS})
+
+    def note(self, kind: str, created: bool, changed: bool) -> None:
+        self.counts[kind]["created" if created else "updated" if changed else "unchanged"] += 1
+
+    @property
+    def changed(self) -> int:
+        return sum(c["created"] + c["updated"] for c in self.counts.values())
+
+    def __str__(self) -> str:
+        return "; ".join(
+            f"{kind}: {c['created']} created, {c['updated']} updated, {c['unchanged']} unchanged"
+            for kind, c in self.counts.items()
+        )
+
+
+def database_has_loops(session: Session) -> bool:
+    """True when any loop exists (the `--if-empty` test)."""
+    return bool(session.scalar(select(func.count()).select_from(Loop)))
+
+
+def _assign(obj: Any, **values: Any) -> bool:
+    """Set only the attributes that differ, so a re-import issues no UPDATE; True if any did."""
+    changed = False
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _get_or_new(session: Session, model: type[M], slug: str) -> tuple[M, bool]:
+    row = session.scalar(select(model).where(model.slug == slug))
+    if row is not None:
+        return row, False
+    row = model(slug=slug)
+    session.add(row)
+    return row, True
+
+
+def _reorder(session: Session, rows: Sequence[RubricCategory | LoopStage], keys: list[str]) -> None:
+    # Positions are unique per parent and UPDATEs run in no useful order, so a reorder first parks
+    # every row on a negative position.
+    session.flush()  # removed rows are deleted before anything moves into their place
+    if any(row.position != keys.index(row.key) for row in rows):
+        for n, row in enumerate(rows):
+            row.position = -1 - n
+        session.flush()
+
+
+def import_bundle(session: Session, bundle: Bundle) -> ImportReport:
+    """Create or update every item of a bundle without errors; flushes, never commits."""
+    if bundle.errors:
+        raise ContentImportError(f"{len(bundle.errors)} error(s) in the content; nothing imported")
+    report = ImportReport()
+    rubrics = {slug: _rubric(session, item.model, report) for slug, item in bundle.rubrics.items()}
+    session.flush()
+    questions = {
+        slug: _question(session, item.model, rubrics, report) for slug, item in bundle.questions.items()
+    }
+    session.flush()
+    sets = {
+        slug: _question_set(session, item.model, rubrics, questions, report)
+        for slug, item in bundle.question_sets.items()
+    }
+    types = {
+        slug: _interview_type(session, item.model, report) for slug, item in bundle.interview_types.items()
+    }
+    session.flush()
+    for item in bundle.loops.values():
+        _loop(session, item.model, rubrics, types, sets, report)
+    session.flush()
+    return report
+
+
+def _lookup(session: Session, model: type[M], cache: dict[str, M], slug: str) -> M:
+    # Items may refer to content imported earlier and absent from these files.
+    if slug not in cache:
+        row = session.scalar(select(model).where(model.slug == slug))
+        if row is None:
+            raise ContentImportError(f"unknown {model.__tablename__[:-1]} {slug!r}")
+        cache[slug] = row
+    return cache[slug]
+
+
+def _rubric(session: Session, doc: RubricDoc, report: ImportReport) -> Rubric:
+    rubric, created = _get_or_new(session, Rubric, doc.slug)
+    changed = _assign(
+        rubric,
+        name=doc.name,
+        description=doc.description,
+        scale=[level.model_dump() for level in doc.scale],
+        no_signal_label=doc.no_signal_label,
+    )
+    keys = [c.key for c in doc.categories]
+    if not created:
+        gone = [c for c in rubric.categories if c.key not in keys]
+        for category in gone:
+            user = session.scalar(select(Question.slug).where(Question.category_id == category.id).limit(1))
+            if user is not None:
+                raise ContentImportError(
+                    f"rubric {doc.slug!r}: category {category.key!r} is still used by question {user!r}"
+                )
+            rubric.categories.remove(category)
+            changed = True
+        _reorder(session, rubric.categories, keys)
+    existing = {c.key: c for c in rubric.categories}
+    for position, cat in enumerate(doc.categories):
+        row = existing.get(cat.key)
+        if row is None:
+            row = RubricCategory(key=cat.key)
+            rubric.categories.append(row)
+            changed = True
+        changed |= _assign(
+            row,
+            position=position,
+            name=cat.name,
+            description=cat.description,
+            attributes=list(cat.attributes),
+        )
+    report.note("rubrics", created, changed)
+    return rubric
+
+
+def _question(
+    session: Session, doc: QuestionDoc, rubrics: dict[str, Rubric], report: ImportReport
+) -> Question:
+    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
+    category = next((c for c in rubric.categories if c.key == doc.category), None)
+    if category is None:
+        raise ContentImportError(
+            f"question {doc.slug!r}: rubric {doc.rubric!r} has no category {doc.category!r}"
+        )
+    question, created = _get_or_new(session, Question, doc.slug)
+    changed = _assign(
+        question,
+        category_id=category.id,
+        prompt=doc.prompt,
+        follow_ups=list(doc.follow_ups),
+        goal=doc.goal,
+        great_signals=list(doc.great_signals),
+        negative_signals=list(doc.negative_signals),
+        technologies=list(doc.technologies),
+        is_backup=doc.backup,
+        backup_when=doc.backup_when,
+    )
+    report.note("questions", created, changed)
+    return question
+
+
+def _question_set(
+    session: Session,
+    doc: QuestionSetDoc,
+    rubrics: dict[str, Rubric],
+    questions: dict[str, Question],
+    report: ImportReport,
+) -> QuestionSet:
+    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
+    qs, created = _get_or_new(session, QuestionSet, doc.slug)
+    changed = _assign(qs, name=doc.name, description=doc.description, rubric_id=rubric.id)
+    wanted = [_lookup(session, Question, questions, slug).id for slug in doc.questions]
+    if [item.question_id for item in qs.items] != wanted:
+        qs.items.clear()
+        session.flush()
+        qs.items.extend(QuestionSetItem(question_id=qid, position=n) for n, qid in enumerate(wanted))
+        changed = True
+    report.note("question sets", created, changed)
+    return qs
+
+
+def _interview_type(session: Session, doc: InterviewTypeDoc, report: ImportReport) -> InterviewType:
+    kind, created = _get_or_new(session, InterviewType, doc.slug)
+    changed = _assign(
+        kind,
+        name=doc.name,
+        description=doc.description,
+        duration_minutes=doc.duration_minutes,
+        panel=[shape.model_dump(mode="json") for shape in doc.panel],
+        candidate_prep=doc.candidate_prep,
+        must_do_before=list(doc.must_do_before),
+        guidance_during=list(doc.guidance_during),
+        look_for=list(doc.look_for),
+        resources=[r.model_dump() for r in doc.resources],
+    )
+    report.note("interview types", created, changed)
+    return kind
+
+
+def _loop(
+    session: Session,
+    doc: LoopDoc,
+    rubrics: dict[str, Rubric],
+    types: dict[str, InterviewType],
+    sets: dict[str, QuestionSet],
+    report: ImportReport,
+) -> Loop:
+    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
+    loop, created = _get_or_new(session, Loop, doc.slug)
+    changed = _assign(
+        loop,
+        name=doc.name,
+        role=doc.role,
+        rubric_id=rubric.id,
+        hiring_channel=doc.hiring_channel,
+        hiring_manager=doc.hiring_manager,
+        recruiter=doc.recruiter,
+    )
+    keys = [s.key for s in doc.stages]
+    if not created:
+        for old in [s for s in loop.stages if s.key not in keys]:
+            loop.stages.remove(old)
+            changed = True
+        _reorder(session, loop.stages, keys)
+    existing = {s.key: s for s in loop.stages}
+    for position, spec in enumerate(doc.stages):
+        stage = existing.get(spec.key)
+        if stage is None:
+            stage = LoopStage(key=spec.key)
+            loop.stages.append(stage)
+            changed = True
+        type_id = (
+            _lookup(session, InterviewType, types, spec.interview_type).id if spec.interview_type else None
+        )
+        changed |= _assign(
+            stage, position=position, name=spec.name, required=spec.required, interview_type_id=type_id
+        )
+        wanted = [_lookup(session, QuestionSet, sets, slug).id for slug in spec.question_sets]
+        if [alt.question_set_id for alt in stage.alternatives] != wanted:
+            stage.alternatives.clear()
+            session.flush()
+            stage.alternatives.extend(
+                StageQuestionSet(question_set_id=sid, position=n) for n, sid in enumerate(wanted)
+            )
+            changed = True
+    report.note("loops", created, changed)
+    return loop
