@@ -88,4 +88,40 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
-COMMANDS: list[click.Command] = [content]
+@click.command("schedule")
+@click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+def schedule(file: Path) -> None:
+    """Schedule a candidate's loop from a YAML file (DATABASE_URL); see examples/schedule.yaml."""
+    from bot.clock import SystemClock
+    from bot.content.schedule_file import load_schedule, locate
+    from bot.db import make_engine, make_session_factory
+    from bot.scheduling import SchedulingError, schedule_loop
+
+    request, doc, problems = load_schedule(file)
+    for problem in problems:
+        click.echo(str(problem))
+    if request is None or doc is None:
+        raise click.ClickException(f"{len(problems)} error(s); nothing scheduled")
+    settings = load_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    try:
+        with factory.begin() as s:
+            cl = schedule_loop(s, request, settings, SystemClock().now())
+            lines = [
+                f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "
+                + ", ".join(
+                    f"{seat.user_id} ({seat.role}, {seat.kit['slug'] or 'no kit'})" for seat in i.panel
+                )
+                for i in cl.interviews
+            ]
+            summary = f"scheduled {request.candidate} ({request.loop}): candidate loop {cl.id}"
+    except SchedulingError as exc:
+        for problem in locate(doc, exc.problems):
+            click.echo(str(problem))
+        raise click.ClickException(f"{len(exc.problems)} error(s); nothing scheduled") from None
+    click.echo(summary)
+    for line in lines:
+        click.echo(line)
+
+
+COMMANDS: list[click.Command] = [content, schedule]

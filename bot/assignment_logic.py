@@ -1,0 +1,126 @@
+"""Pure rules of panel assignment: who gets which question set, panel shapes, and double-booking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+ASKING_ROLES = ("lead", "interviewer")
+
+
+@dataclass(frozen=True)
+class SeatSpec:
+    """A panelist as requested: the set is None when it should be chosen automatically."""
+
+    user: str
+    role: str
+    question_set: str | None = None
+
+
+@dataclass(frozen=True)
+class InterviewSpec:
+    """One interview of a candidate's loop, in the order the request lists them."""
+
+    stage: str
+    seats: Sequence[SeatSpec]
+
+
+def assign_question_sets(
+    interviews: Sequence[InterviewSpec], alternatives: Mapping[str, Sequence[str]]
+) -> list[list[str | None]]:
+    """The question set of every seat of every interview (None where the stage has none).
+
+    Panelists who ask questions take the stage's alternatives in rotation by their slot (their place
+    among the askers of that stage on this candidate), so the same slot gets the same set for every
+    candidate. Sets someone already has on this candidate are skipped while another is free.
+    Shadows get the lead's set. Explicit choices are kept.
+    """
+    used: dict[str, set[str]] = defaultdict(set)
+    for interview in interviews:
+        used[interview.stage].update(s.question_set for s in interview.seats if s.question_set)
+    slots: dict[str, int] = defaultdict(int)
+    result = []
+    for interview in interviews:
+        alts = list(alternatives.get(interview.stage, ()))
+        chosen: list[str | None] = []
+        for seat in interview.seats:
+            if seat.role not in ASKING_ROLES:
+                chosen.append(seat.question_set)
+                continue
+            slot = slots[interview.stage]
+            slots[interview.stage] += 1
+            pick = seat.question_set or _rotate(alts, slot, used[interview.stage])
+            if pick is not None:
+                used[interview.stage].add(pick)
+            chosen.append(pick)
+        shared = _lead_set(interview.seats, chosen)
+        result.append(
+            [
+                pick if seat.role in ASKING_ROLES or pick is not None else shared
+                for seat, pick in zip(interview.seats, chosen, strict=True)
+            ]
+        )
+    return result
+
+
+def _rotate(alts: Sequence[str], slot: int, used: set[str]) -> str | None:
+    if not alts:
+        return None
+    for step in range(len(alts)):
+        candidate = alts[(slot + step) % len(alts)]
+        if candidate not in used:
+            return candidate
+    # More askers than alternatives: repeating is unavoidable, keep it by slot.
+    return alts[slot % len(alts)]
+
+
+def _lead_set(seats: Sequence[SeatSpec], chosen: Sequence[str | None]) -> str | None:
+    for role in ASKING_ROLES:
+        for seat, pick in zip(seats, chosen, strict=True):
+            if seat.role == role:
+                return pick
+    return None
+
+
+def panel_shape_problems(
+    shape: Sequence[Mapping[str, object]], roles: Sequence[str], type_name: str
+) -> list[str]:
+    """What is wrong with a panel's role counts for an interview type's shape (empty when it fits)."""
+    problems = []
+    limits = {str(s["role"]): (_int(s.get("min"), 0), _int(s.get("max"), 1)) for s in shape}
+    for role in sorted(set(roles) - set(limits)):
+        problems.append(f"a {type_name} panel has no {role} (roles: {', '.join(limits) or 'none'})")
+    for role, (low, high) in limits.items():
+        count = sum(1 for r in roles if r == role)
+        if not low <= count <= high:
+            wanted = str(low) if low == high else f"{low} to {high}"
+            problems.append(f"a {type_name} panel needs {wanted} {role} (has {count})")
+    return problems
+
+
+def _int(value: object, default: int) -> int:
+    return value if isinstance(value, int) else default
+
+
+@dataclass(frozen=True)
+class Booking:
+    """One person on one interview of a candidate, for double-booking checks."""
+
+    user: str
+    ref: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def double_bookings(bookings: Sequence[Booking]) -> list[tuple[Booking, Booking]]:
+    """Pairs (earlier listed, later listed) where one user sits on two interviews that overlap in time."""
+    clashes = []
+    for n, later in enumerate(bookings):
+        for earlier in bookings[:n]:
+            same_user = earlier.user == later.user and earlier.ref != later.ref
+            if same_user and earlier.starts_at < later.ends_at and later.starts_at < earlier.ends_at:
+                clashes.append((earlier, later))
+                break
+    return clashes

@@ -1,0 +1,131 @@
+"""Changes to a scheduled interview: move, reassign a panelist, cancel. Pending deliveries follow."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from blocks.text import esc, slack_date
+from bot.assignment_logic import Booking, double_bookings
+from bot.delivery import planner
+from bot.scheduling.requests import SchedulingError
+from bot.settings import Settings
+from models import Interview, InterviewStatus
+
+log = logging.getLogger("loopbot.scheduling")
+
+
+def _scheduled(session: Session, interview_id: int) -> Interview:
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise SchedulingError([("interview", f"no interview {interview_id}")])
+    if interview.status != InterviewStatus.SCHEDULED:
+        raise SchedulingError([("interview", f"interview {interview_id} is {interview.status}")])
+    return interview
+
+
+def _clashes(interview: Interview, users: list[str], start: datetime, end: datetime) -> list[tuple[str, str]]:
+    """Users who would sit on another scheduled interview of the same candidate at the same time."""
+    others = [
+        Booking(seat.user_id, f"interview {other.id}", other.starts_at, other.ends_at)
+        for other in interview.candidate_loop.interviews
+        if other.id != interview.id and other.status == InterviewStatus.SCHEDULED
+        for seat in other.panel
+    ]
+    mine = [Booking(u, "this interview", start, end) for u in users]
+    return [
+        (later.user, f"{later.user} is already on {earlier.ref} at that time")
+        for earlier, later in double_bookings(others + mine)
+        if later.ref == "this interview"
+    ]
+
+
+def move_interview(
+    session: Session, interview_id: int, new_start: datetime, settings: Settings, now: datetime, actor: str
+) -> Interview:
+    """Move an interview, keeping its length; pending deliveries follow and the panel is told."""
+    interview = _scheduled(session, interview_id)
+    if new_start.tzinfo is None:
+        raise SchedulingError([("start", "give the new start with a time zone")])
+    if new_start < now:
+        raise SchedulingError([("start", "starts in the past")])
+    end = new_start + (interview.ends_at - interview.starts_at)
+    clashes = _clashes(
+        interview, [s.user_id for s in interview.panel if s.declined_at is None], new_start, end
+    )
+    if clashes:
+        raise SchedulingError([("start", message) for _user, message in clashes])
+    interview.starts_at, interview.ends_at = new_start, end
+    session.flush()
+    planner.replan_interview(session, interview, settings, now)
+    log.info("scheduling.moved interview=%s by=%s to=%s", interview.id, actor, new_start.isoformat())
+    return interview
+
+
+def reassign_panelist(
+    session: Session,
+    interview_id: int,
+    old_user: str,
+    new_user: str,
+    settings: Settings,
+    now: datetime,
+    actor: str,
+) -> Interview:
+    """Give a panelist's seat (role and kit) to someone else; the old one is told, the new one prepped."""
+    interview = _scheduled(session, interview_id)
+    seat = next((s for s in interview.panel if s.user_id == old_user), None)
+    if seat is None:
+        raise SchedulingError([("old_user", f"{old_user} is not on this interview's panel")])
+    if any(s.user_id == new_user for s in interview.panel):
+        raise SchedulingError([("new_user", f"{new_user} is already on this interview's panel")])
+    clashes = _clashes(interview, [new_user], interview.starts_at, interview.ends_at)
+    if clashes:
+        raise SchedulingError([("new_user", message) for _user, message in clashes])
+    seat.user_id, seat.declined_at = new_user, None
+    session.flush()
+    planner.cancel_pending(session, interview_id=interview.id, recipient=old_user)
+    planner.replan_interview(session, interview, settings, now)
+    planner.notify(
+        session,
+        recipient=old_user,
+        candidate_loop_id=interview.candidate_loop_id,
+        interview_id=interview.id,
+        notice=f"You are no longer on the {_what(interview)}; <@{new_user}> has taken your place.",
+        key=f"notice.reassigned:i{interview.id}:{old_user}:{new_user}",
+        now=now,
+    )
+    log.info(
+        "scheduling.reassigned interview=%s by=%s old=%s new=%s", interview.id, actor, old_user, new_user
+    )
+    return interview
+
+
+def cancel_interview(
+    session: Session, interview_id: int, settings: Settings, now: datetime, actor: str
+) -> Interview:
+    """Cancel an interview: nothing pending for it is sent, and its panel is told."""
+    interview = _scheduled(session, interview_id)
+    interview.status = InterviewStatus.CANCELLED
+    session.flush()
+    planner.replan_interview(session, interview, settings, now)
+    for seat in interview.panel:
+        if seat.declined_at is None:
+            planner.notify(
+                session,
+                recipient=seat.user_id,
+                candidate_loop_id=interview.candidate_loop_id,
+                interview_id=interview.id,
+                notice=f"The {_what(interview)} has been cancelled.",
+                key=f"notice.cancelled:i{interview.id}:{seat.user_id}",
+                now=now,
+            )
+    log.info("scheduling.cancelled interview=%s by=%s", interview.id, actor)
+    return interview
+
+
+def _what(interview: Interview) -> str:
+    kind = esc(str(interview.guidance.get("type_name") or "interview"))
+    who = esc(interview.candidate_loop.candidate.name)
+    return f"{kind} with *{who}* on {slack_date(interview.starts_at)}"

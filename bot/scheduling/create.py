@@ -1,0 +1,159 @@
+"""Scheduling a candidate's loop: validate everything first, then write rows, snapshots and deliveries."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.assignment_logic import (
+    Booking,
+    InterviewSpec,
+    SeatSpec,
+    assign_question_sets,
+    double_bookings,
+    panel_shape_problems,
+)
+from bot.delivery import planner
+from bot.scheduling.requests import ScheduleRequest, SchedulingError
+from bot.scheduling.snapshots import guidance_snapshot, kit_snapshot, rubric_snapshot
+from bot.settings import Settings
+from models import Candidate, CandidateLoop, Interview, InterviewType, Loop, LoopStage, PanelSeat, QuestionSet
+
+log = logging.getLogger("loopbot.scheduling")
+
+
+def _by_slug(session: Session, model: Any, slug: str) -> Any:
+    return session.scalar(select(model).where(model.slug == slug))
+
+
+class _Checker:
+    """Collects problems while resolving a request against the loop's content."""
+
+    def __init__(self, session: Session, loop: Loop, now: datetime) -> None:
+        self.session, self.loop, self.now = session, loop, now
+        self.problems: list[tuple[str, str]] = []
+        self.sets: dict[str, QuestionSet] = {}
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append((path, message))
+
+    def stage(self, path: str, key: str) -> LoopStage | None:
+        stage = next((s for s in self.loop.stages if s.key == key), None)
+        if stage is None:
+            keys = ", ".join(s.key for s in self.loop.stages)
+            self.add(f"{path}.stage", f"loop {self.loop.slug!r} has no stage {key!r} (one of: {keys})")
+        return stage
+
+    def interview_type(self, path: str, stage: LoopStage, slug: str | None) -> InterviewType | None:
+        if slug is None:
+            if stage.interview_type is None:
+                self.add(f"{path}.type", f"stage {stage.key!r} has no interview type; give one")
+            return stage.interview_type
+        kind = _by_slug(self.session, InterviewType, slug)
+        if kind is None:
+            self.add(f"{path}.type", f"unknown interview type {slug!r}")
+        return kind
+
+    def question_set(self, path: str, slug: str) -> None:
+        qs = self.sets.get(slug) or _by_slug(self.session, QuestionSet, slug)
+        if qs is None:
+            self.add(path, f"unknown question set {slug!r}")
+        elif qs.rubric_id != self.loop.rubric_id:
+            self.add(path, f"question set {slug!r} is not for this loop's rubric {self.loop.rubric.slug!r}")
+        else:
+            self.sets[slug] = qs
+
+    def times(self, path: str, start: datetime, minutes: int) -> tuple[datetime, datetime]:
+        if minutes <= 0:
+            self.add(f"{path}.duration_minutes", "the interview must end after it starts")
+        if start < self.now:
+            self.add(f"{path}.start", "starts in the past")
+        return start, start + timedelta(minutes=max(minutes, 0))
+
+    def bookings(self, bookings: list[Booking]) -> None:
+        for earlier, later in double_bookings(bookings):
+            self.add(
+                later.ref, f"{later.user} is already on {earlier.ref.rsplit('.panel', 1)[0]} at that time"
+            )
+
+
+def schedule_loop(
+    session: Session, request: ScheduleRequest, settings: Settings, now: datetime
+) -> CandidateLoop:
+    """Create the candidate loop, its interviews and panels with frozen kits, and plan the deliveries."""
+    loop = _by_slug(session, Loop, request.loop)
+    if loop is None:
+        raise SchedulingError([("loop", f"unknown loop {request.loop!r}")])
+    check = _Checker(session, loop, now)
+    channel = request.hiring_channel or loop.hiring_channel
+    if not channel:
+        check.add("hiring_channel", f"loop {loop.slug!r} has no hiring channel; give one")
+    resolved = []
+    bookings = []
+    for n, spec in enumerate(request.interviews):
+        path = f"interviews.{n}"
+        stage = check.stage(path, spec.stage)
+        kind = check.interview_type(path, stage, spec.type) if stage else None
+        minutes = spec.duration_minutes or (kind.duration_minutes if kind else 0)
+        start, end = check.times(path, spec.start, minutes)
+        if kind is not None:
+            for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
+                check.add(f"{path}.panel", message)
+        for m, seat in enumerate(spec.panel):
+            if seat.question_set:
+                check.question_set(f"{path}.panel.{m}.question_set", seat.question_set)
+            bookings.append(Booking(seat.user, f"{path}.panel.{m}.user", start, end))
+        resolved.append((spec, stage, kind, start, end))
+    check.bookings(bookings)
+    if check.problems:
+        raise SchedulingError(check.problems)
+
+    alternatives = {s.key: [a.question_set.slug for a in s.alternatives] for s in loop.stages}
+    assigned = assign_question_sets(
+        [
+            InterviewSpec(spec.stage, [SeatSpec(p.user, p.role.value, p.question_set) for p in spec.panel])
+            for spec, *_ in resolved
+        ],
+        alternatives,
+    )
+    for stage in loop.stages:
+        check.sets.update({a.question_set.slug: a.question_set for a in stage.alternatives})
+    cl = CandidateLoop(
+        candidate=Candidate(name=request.candidate),
+        loop_id=loop.id,
+        hiring_channel=channel,
+        recruiter=request.recruiter or loop.recruiter,
+        hiring_manager=request.hiring_manager or loop.hiring_manager,
+        rubric=rubric_snapshot(loop),
+    )
+    session.add(cl)
+    for (spec, _stage, kind, start, end), sets in zip(resolved, assigned, strict=True):
+        assert kind is not None  # a missing type was reported as a problem above
+        interview = Interview(
+            stage_key=spec.stage,
+            interview_type_id=kind.id,
+            starts_at=start,
+            ends_at=end,
+            recording_consent=spec.recording_consent,
+            guidance=guidance_snapshot(kind, int((end - start).total_seconds() // 60)),
+        )
+        interview.panel = [
+            PanelSeat(
+                user_id=p.user,
+                role=p.role.value,
+                position=m,
+                question_set_id=check.sets[slug].id if slug else None,
+                kit=kit_snapshot(check.sets[slug] if slug else None),
+            )
+            for m, (p, slug) in enumerate(zip(spec.panel, sets, strict=True))
+        ]
+        cl.interviews.append(interview)
+    session.flush()
+    for interview in cl.interviews:
+        planner.plan_interview(session, interview, settings, now)
+    log.info("scheduling.loop candidate_loop=%s loop=%s interviews=%d", cl.id, loop.slug, len(cl.interviews))
+    return cl
