@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from collections.abc import Callable
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -10,11 +13,41 @@ from bot.clock import Clock, SystemClock
 from bot.deps import Deps
 from bot.settings import Settings
 
+log = logging.getLogger("loopbot.app")
+
 
 def make_client(settings: Settings) -> WebClient:
     """The Web API client, pointed at SLACK_API_URL."""
-    base_url = settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    base_url = (
+        settings.slack_api_url if settings.slack_api_url.endswith("/") else settings.slack_api_url + "/"
+    )
     return WebClient(token=settings.slack_bot_token or None, base_url=base_url)
+
+
+def skip_event_retries(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> BoltResponse | None:
+    """Acknowledge an Events API retry without running listeners again (Bolt does not dedupe them).
+
+    Slack retries only what it thinks went unacknowledged; our only event (app_home_opened) is an
+    idempotent refresh, so a skipped retry costs at most a stale home tab, never a double effect.
+    Runs after Bolt's built-in middleware, so the signature is verified first.
+    """
+    retry = req.headers.get("x-slack-retry-num")
+    if retry:
+        reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
+        log.info("event.retry_skipped num=%s reason=%s", retry[0], reason)
+        return BoltResponse(status=200, body="")
+    next()
+    return None
+
+
+def inject_deps(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
+    """A global middleware giving every listener `context["deps"]`."""
+
+    def middleware(context: BoltContext, next: Callable[[], None]) -> None:
+        context["deps"] = deps
+        next()
+
+    return middleware
 
 
 def create_app(
@@ -31,8 +64,13 @@ def create_app(
         client=client,
         signing_secret=settings.slack_signing_secret or "unset",
         token_verification_enabled=False,
+        request_verification_enabled=True,
     )
-    deps = Deps(settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock())
+    deps = Deps(
+        settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock()
+    )
+    app.use(skip_event_retries)
+    app.use(inject_deps(deps))
     for surface in (actions, commands, events, scheduling, views):
         surface.register(app, deps)
     return app

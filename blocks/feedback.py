@@ -1,0 +1,200 @@
+"""The feedback modal: ratings per covered category, signals, notes, recommendation and summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    Block,
+    CheckboxesElement,
+    ContextBlock,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks import kit_text as kt
+from blocks import limits
+from blocks.ids import ActionId, BlockId, CallbackId
+from blocks.text import esc, slack_date
+from bot.feedback_logic import (
+    RECOMMENDATION_LABELS,
+    Category,
+    FeedbackForm,
+    FeedbackMeta,
+    question_signals,
+    scale,
+)
+from models import Interview, PanelSeat
+
+FIELD = ActionId.FEEDBACK_FIELD
+# How much of the kit the form shows, most detailed first; the first layout that fits is used.
+LAYOUTS = ("full", "compact", "notes")
+
+
+def _option(text: str, value: str) -> Option:
+    label, more = limits.split_label(esc(text))
+    return Option(text=PlainTextObject(text=label), value=value, description=more or None)
+
+
+def _choice(options: list[Option], initial: str | None) -> RadioButtonsElement | StaticSelectElement:
+    chosen = next((o for o in options if o.value == initial), None)
+    if len(options) <= limits.CHOICE_OPTIONS:
+        return RadioButtonsElement(action_id=FIELD, options=options, initial_option=chosen)
+    return StaticSelectElement(action_id=FIELD, options=options, initial_option=chosen, placeholder="Choose")
+
+
+def _text_input(block_id: str, label: str, initial: str, optional: bool, hint: str | None = None) -> Block:
+    return InputBlock(
+        block_id=block_id,
+        label=limits.truncate(esc(label), 300),
+        hint=hint,
+        optional=optional,
+        element=PlainTextInputElement(
+            action_id=FIELD,
+            multiline=True,
+            initial_value=initial or None,
+            max_length=limits.input_max_length(),
+        ),
+    )
+
+
+def _ratings(categories: Sequence[Category], rubric: dict[str, Any], form: FeedbackForm) -> list[Block]:
+    options = [_option(label, key) for key, label in scale(rubric)]
+    return [
+        InputBlock(
+            block_id=BlockId.RATING_PREFIX + c.key,
+            label=limits.truncate(esc(c.name), 2000),
+            hint=limits.truncate(esc(c.description), 2000) or None,
+            element=_choice(options, form.ratings.get(c.key)),
+        )
+        for c in categories
+    ]
+
+
+def _signal_inputs(slug: str, label: str, options: list[Option], form: FeedbackForm, tag: str) -> list[Block]:
+    blocks: list[Block] = []
+    for n, chunk in enumerate(limits.chunks(options)):
+        chosen = [o for o in chunk if o.value in form.signals]
+        blocks.append(
+            InputBlock(
+                block_id=f"{BlockId.SIGNALS_PREFIX}{slug}__{tag}{n}",
+                label=esc(label) if n == 0 else f"{esc(label)} (more)",
+                optional=True,
+                element=CheckboxesElement(action_id=FIELD, options=chunk, initial_options=chosen or None),
+            )
+        )
+    return blocks
+
+
+def _question(n: int, q: dict[str, Any], form: FeedbackForm, layout: str) -> list[Block]:
+    slug = str(q.get("slug") or n)
+    name = f"Backup · {q.get('category_name') or ''}" if n == 0 else f"Q{n} · {q.get('category_name') or ''}"
+    prompt = str(q.get("prompt") or "")
+    note = _text_input(
+        BlockId.NOTE_PREFIX + slug, f"Notes on {name}: {prompt}", form.question_notes.get(slug, ""), True
+    )
+    if layout == "notes":
+        return [note]
+    signals = question_signals(q)
+    great = [_option(f"+ {s.text}", s.id) for s in signals if s.kind == "great"]
+    negative = [_option(f"− {s.text}", s.id) for s in signals if s.kind == "negative"]
+    if layout == "compact":
+        return [*_signal_inputs(slug, f"Signals on {name}", great + negative, form, "s"), note]
+    header = SectionBlock(
+        text=MarkdownTextObject(text=limits.truncate(f"*{esc(name)}*\n{esc(prompt)}", 3000))
+    )
+    return [
+        header,
+        *_signal_inputs(slug, "Great-answer signals you heard", great, form, "g"),
+        *_signal_inputs(slug, "Negative signals you saw", negative, form, "n"),
+        note,
+    ]
+
+
+def _closing(form: FeedbackForm) -> list[Block]:
+    recommendations = [_option(label, key) for key, label in RECOMMENDATION_LABELS.items()]
+    return [
+        InputBlock(
+            block_id=BlockId.RECOMMENDATION,
+            label="Overall recommendation",
+            element=_choice(recommendations, form.recommendation),
+        ),
+        _text_input(
+            BlockId.SUMMARY, "Summary", form.summary, False, "What you saw and why it leads to your call."
+        ),
+        _text_input(
+            BlockId.PRIVATE_NOTE,
+            "Private note for the hiring manager",
+            form.private_note,
+            True,
+            "Only the hiring manager sees this.",
+        ),
+    ]
+
+
+def _intro(interview: Interview, status_line: str) -> list[Block]:
+    text = (
+        f"*{kt.type_name(interview)} with {kt.candidate_name(interview)}*\n{slack_date(interview.starts_at)}"
+    )
+    blocks: list[Block] = [SectionBlock(block_id=BlockId.FEEDBACK_HEADER, text=MarkdownTextObject(text=text))]
+    if status_line:
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status_line)]))
+    return blocks
+
+
+def feedback_view(
+    interview: Interview,
+    seat: PanelSeat,
+    categories: Sequence[Category],
+    form: FeedbackForm | None = None,
+    status_line: str = "",
+    submitted: bool = False,
+) -> View:
+    """The scorecard modal for one panelist, pre-filled with `form` (a draft or the submitted version)."""
+    form = form or FeedbackForm()
+    rubric = interview.candidate_loop.rubric
+    meta = FeedbackMeta(interview_id=interview.id, user=seat.user_id).model_dump_json()
+    questions = kt.numbered(seat.kit)
+    for layout in LAYOUTS:
+        body = [block for n, q in questions for block in _question(n, q, form, layout)]
+        blocks = [
+            *_intro(interview, status_line),
+            *_ratings(categories, rubric, form),
+            *body,
+            *_closing(form),
+        ]
+        view = View(
+            type="modal",
+            callback_id=CallbackId.FEEDBACK,
+            title="Interview feedback",
+            submit="Update feedback" if submitted else "Submit feedback",
+            close="Save for later",
+            notify_on_close=True,
+            private_metadata=meta,
+            blocks=blocks,
+        )
+        if len(blocks) <= limits.VIEW_BLOCKS:
+            try:
+                limits.check_view(view)
+                return view
+            except limits.LimitError:
+                continue
+    raise limits.LimitError(f"the kit of {seat.user_id} on interview {interview.id} does not fit a modal")
+
+
+def message_view(title: str, text: str) -> View:
+    """A modal that only says something (not a panelist, form not open yet, interview cancelled)."""
+    return View(
+        type="modal",
+        title=limits.truncate(title, 24),
+        close="OK",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=limits.truncate(text, limits.SECTION_TEXT)))],
+    )

@@ -1,0 +1,189 @@
+"""What a scorecard holds and when it is complete: pure functions, no Slack calls, no SQL.
+
+Who owes feedback: every panelist who has not declined, except shadows. Shadows are observers
+learning the interview; they may submit feedback, but the loop never waits for it, never chases it,
+and "all feedback in" is decided without them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from blocks.ids import ActionId, BlockId
+from models.feedback import Recommendation
+from models.hiring import PanelRole
+
+NO_SIGNAL = "no_signal"
+SUMMARY_MIN_CHARS = 30
+RECOMMENDATION_LABELS = {
+    Recommendation.STRONG_NO: "Strong No",
+    Recommendation.NO: "No",
+    Recommendation.YES: "Yes",
+    Recommendation.STRONG_YES: "Strong Yes",
+}
+ERR_RATING = "Pick a rating, or “{no_signal}” if this interview did not show it."
+ERR_RECOMMENDATION = "Choose an overall recommendation."
+ERR_SUMMARY = f"Write at least {SUMMARY_MIN_CHARS} characters: what you saw and why it leads to your call."
+
+
+class FeedbackMeta(BaseModel):
+    """The feedback modal's private_metadata."""
+
+    interview_id: int
+    user: str
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A great-answer or negative signal of one question; `id` is what the feedback row stores."""
+
+    id: str
+    kind: str  # "great" | "negative"
+    text: str
+
+
+@dataclass
+class FeedbackForm:
+    """The values of a scorecard, as typed in the modal or stored in a Feedback row."""
+
+    ratings: dict[str, str] = field(default_factory=dict)
+    signals: list[str] = field(default_factory=list)
+    question_notes: dict[str, str] = field(default_factory=dict)
+    recommendation: str | None = None
+    summary: str = ""
+    private_note: str = ""
+
+    def snapshot(self) -> dict[str, Any]:
+        """The JSON kept in a FeedbackRevision (and compared to spot a repeated submission)."""
+        return {
+            "ratings": dict(sorted(self.ratings.items())),
+            "signals": sorted(self.signals),
+            "question_notes": {k: v for k, v in sorted(self.question_notes.items()) if v},
+            "recommendation": self.recommendation,
+            "summary": self.summary,
+            "private_note": self.private_note,
+        }
+
+
+def covered_categories(kit: dict[str, Any], rubric: dict[str, Any]) -> list[Category]:
+    """Rubric categories the kit's questions probe, in rubric order (all of them for an empty kit)."""
+    known = {str(c["key"]): c for c in rubric.get("categories", [])}
+    asked = [str(q.get("category_key") or "") for q in kit.get("questions", [])]
+    keys = list(dict.fromkeys(k for k in asked if k)) or list(known)
+    ordered = [k for k in known if k in keys] + [k for k in keys if k not in known]
+    names = {str(q.get("category_key")): str(q.get("category_name") or "") for q in kit.get("questions", [])}
+    return [
+        Category(
+            key=k,
+            name=str(known.get(k, {}).get("name") or names.get(k) or k),
+            description=str(known.get(k, {}).get("description") or ""),
+        )
+        for k in ordered
+    ]
+
+
+def scale(rubric: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key, label) of every rating choice: the rubric's named levels, then "no signal"."""
+    levels = [(str(s["key"]), str(s["label"])) for s in rubric.get("scale", [])]
+    return [*levels, (NO_SIGNAL, no_signal_label(rubric))]
+
+
+def no_signal_label(rubric: dict[str, Any]) -> str:
+    return str(rubric.get("no_signal_label") or "No signal")
+
+
+def question_signals(question: dict[str, Any]) -> list[Signal]:
+    """Great-answer then negative signals of a question, with stable ids."""
+    slug = str(question.get("slug") or "")
+    return [
+        Signal(id=f"{kind}:{slug}:{n}", kind=kind, text=str(text))
+        for kind, key in (("great", "great_signals"), ("negative", "negative_signals"))
+        for n, text in enumerate(question.get(key) or [])
+    ]
+
+
+def _selected(action: dict[str, Any]) -> Any:
+    kind = action.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        option = action.get("selected_option")
+        return option.get("value") if option else None
+    if kind == "checkboxes":
+        return [o["value"] for o in action.get("selected_options") or []]
+    return action.get("value")
+
+
+def parse_state(values: dict[str, dict[str, Any]]) -> FeedbackForm:
+    """The form in a view's state.values (submission or close); unknown blocks are ignored."""
+    form = FeedbackForm()
+    for block_id, actions in values.items():
+        value = _selected(actions.get(ActionId.FEEDBACK_FIELD, {}))
+        if block_id.startswith(BlockId.RATING_PREFIX) and value:
+            form.ratings[block_id.removeprefix(BlockId.RATING_PREFIX)] = str(value)
+        elif block_id.startswith(BlockId.NOTE_PREFIX) and value:
+            form.question_notes[block_id.removeprefix(BlockId.NOTE_PREFIX)] = str(value)
+        elif block_id.startswith(BlockId.SIGNALS_PREFIX) and value:
+            form.signals.extend(str(v) for v in value)
+        elif block_id == BlockId.RECOMMENDATION:
+            form.recommendation = str(value) if value else None
+        elif block_id == BlockId.SUMMARY:
+            form.summary = str(value or "")
+        elif block_id == BlockId.PRIVATE_NOTE:
+            form.private_note = str(value or "")
+    return form
+
+
+def validate(form: FeedbackForm, categories: Iterable[Category], rubric: dict[str, Any]) -> dict[str, str]:
+    """Inline errors by block_id; empty when the form can be submitted."""
+    errors: dict[str, str] = {}
+    allowed = {key for key, _ in scale(rubric)}
+    for c in categories:
+        if form.ratings.get(c.key) not in allowed:
+            errors[BlockId.RATING_PREFIX + c.key] = ERR_RATING.format(no_signal=no_signal_label(rubric))
+    if form.recommendation not in set(RECOMMENDATION_LABELS):
+        errors[BlockId.RECOMMENDATION] = ERR_RECOMMENDATION
+    if len(form.summary.strip()) < SUMMARY_MIN_CHARS:
+        errors[BlockId.SUMMARY] = ERR_SUMMARY
+    return errors
+
+
+def owes_feedback(role: str, declined: bool) -> bool:
+    """Whether the loop waits for this seat's feedback (see the module docstring)."""
+    return not declined and role != PanelRole.SHADOW
+
+
+def form_is_open(starts_at: datetime, now: datetime) -> bool:
+    """The form opens when the interview starts (notes during it are welcome)."""
+    return now >= starts_at
+
+
+@dataclass(frozen=True)
+class SeatFacts:
+    """One of a user's seats on a candidate loop, for the blind rule."""
+
+    role: str
+    declined: bool
+    submitted: bool
+
+
+def may_see_feedback(
+    user: str, seats: Iterable[SeatFacts], recruiter: str, hiring_manager: str, admins: Collection[str] = ()
+) -> bool:
+    """Blind rule: a panelist sees others' feedback only once their own owed feedback is all in."""
+    mine = list(seats)
+    if any(owes_feedback(s.role, s.declined) and not s.submitted for s in mine):
+        return False
+    if any(not s.declined for s in mine):
+        return True
+    return user in (recruiter, hiring_manager) or user in admins

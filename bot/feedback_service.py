@@ -1,0 +1,265 @@
+"""Feedback side effects: who may open a form, drafts, idempotent submission with history, declines.
+
+Every function works inside the caller's session (one unit of work per Slack request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from blocks import kit_text as kt
+from blocks.text import mention, slack_date
+from bot.delivery import planner
+from bot.delivery.plan_logic import iso
+from bot.feedback_logic import (
+    Category,
+    FeedbackForm,
+    SeatFacts,
+    covered_categories,
+    form_is_open,
+    may_see_feedback,
+    owes_feedback,
+    validate,
+)
+from models import (
+    CandidateLoop,
+    Feedback,
+    FeedbackRevision,
+    FeedbackStatus,
+    Interview,
+    InterviewStatus,
+    PanelSeat,
+)
+
+
+class FeedbackRefused(Exception):
+    """The user may not use this form now; `text` (mrkdwn) says why, for a modal or an ephemeral."""
+
+    def __init__(self, text: str, title: str = "Feedback") -> None:
+        super().__init__(text)
+        self.text, self.title = text, title
+
+
+class FeedbackInvalid(Exception):
+    """The form is incomplete: inline errors by block_id."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass
+class FormContext:
+    interview: Interview
+    seat: PanelSeat
+    feedback: Feedback | None
+    categories: list[Category]
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    feedback: Feedback
+    changed: bool  # False for a repeated submission of the same content (double click, retry)
+
+
+def load_form(session: Session, interview_id: int, user: str, now: datetime) -> FormContext:
+    """The interview, seat and current feedback, if `user` may use the form now; else FeedbackRefused."""
+    interview = session.get(Interview, interview_id)
+    if interview is None:
+        raise FeedbackRefused("That interview no longer exists.")
+    if interview.status == InterviewStatus.CANCELLED:
+        raise FeedbackRefused("This interview was cancelled, so there is no feedback to give.")
+    seat = next((s for s in interview.panel if s.user_id == user), None)
+    what = f"the *{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*"
+    if seat is None:
+        raise FeedbackRefused(
+            f"Only the panel of {what} can give feedback on it, and you are not on it. "
+            f"If you should be, ask {mention(interview.candidate_loop.recruiter)}."
+        )
+    if seat.declined_at is not None:
+        raise FeedbackRefused(
+            f"You told us you couldn't make {what}, so there is no form for you. If you did take part, "
+            f"ask {mention(interview.candidate_loop.recruiter)} to put you back on the panel."
+        )
+    if not form_is_open(interview.starts_at, now):
+        raise FeedbackRefused(
+            f"The feedback form for {what} opens when the interview starts, "
+            f"{slack_date(interview.starts_at)}. See you then!",
+            title="Not open yet",
+        )
+    feedback = session.scalars(
+        select(Feedback).where(Feedback.interview_id == interview_id, Feedback.interviewer == user)
+    ).one_or_none()
+    categories = covered_categories(seat.kit, interview.candidate_loop.rubric)
+    return FormContext(interview, seat, feedback, categories)
+
+
+def form_of(feedback: Feedback | None) -> FeedbackForm:
+    """The form values stored in a feedback row (empty without one)."""
+    if feedback is None:
+        return FeedbackForm()
+    return FeedbackForm(
+        ratings=dict(feedback.ratings),
+        signals=list(feedback.signals),
+        question_notes=dict(feedback.question_notes),
+        recommendation=feedback.recommendation,
+        summary=feedback.summary,
+        private_note=feedback.private_note,
+    )
+
+
+def _apply(feedback: Feedback, form: FeedbackForm) -> None:
+    snap = form.snapshot()
+    feedback.ratings, feedback.signals = snap["ratings"], snap["signals"]
+    feedback.question_notes, feedback.recommendation = snap["question_notes"], form.recommendation
+    feedback.summary, feedback.private_note = form.summary, form.private_note
+
+
+def _row(session: Session, interview_id: int, user: str, now: datetime) -> Feedback:
+    """The feedback row, locked; created as an empty draft when missing (a racing insert is tolerated)."""
+    query = select(Feedback).where(Feedback.interview_id == interview_id, Feedback.interviewer == user)
+    row = session.scalars(query.with_for_update()).one_or_none()
+    if row is not None:
+        return row
+    row = Feedback(interview_id=interview_id, interviewer=user, created_at=now, updated_at=now)
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another request (double click, Slack retry) created it first: use theirs.
+        return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+    return row
+
+
+def save_draft(
+    session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime
+) -> Feedback | None:
+    """Keep what was typed when the modal is closed; a submitted scorecard is never overwritten by it."""
+    load_form(session, interview_id, user, now)
+    row = _row(session, interview_id, user, now)
+    if row.status == FeedbackStatus.SUBMITTED:
+        return None  # an edit that was closed without submitting is dropped; the submitted version stays
+    _apply(row, form)
+    row.updated_at = now
+    session.flush()
+    return row
+
+
+def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime) -> SubmitResult:
+    """Store a submission once: repeats are no-ops, edits bump `version` and add a FeedbackRevision."""
+    ctx = load_form(session, interview_id, user, now)
+    errors = validate(form, ctx.categories, ctx.interview.candidate_loop.rubric)
+    if errors:
+        raise FeedbackInvalid(errors)
+    row = _row(session, interview_id, user, now)
+    if row.status == FeedbackStatus.SUBMITTED and form_of(row).snapshot() == form.snapshot():
+        return SubmitResult(row, changed=False)
+    edit = row.status == FeedbackStatus.SUBMITTED
+    _apply(row, form)
+    row.status = FeedbackStatus.SUBMITTED
+    row.version += 1
+    row.submitted_at = row.submitted_at or now  # lateness counts from the first submission
+    row.updated_at = now
+    session.add(
+        FeedbackRevision(
+            feedback_id=row.id, version=row.version, data={**form.snapshot(), "at": iso(now)}, created_at=now
+        )
+    )
+    session.flush()
+    digest_if_due(session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback")
+    return SubmitResult(row, changed=True)
+
+
+def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
+    """Every feedback the loop waits for (scheduled interviews, non-declined, non-shadow seats) is in."""
+    scheduled = [i for i in cl.interviews if i.status == InterviewStatus.SCHEDULED]
+    expected = {
+        (i.id, s.user_id)
+        for i in scheduled
+        for s in i.panel
+        if owes_feedback(s.role, s.declined_at is not None)
+    }
+    if not expected:
+        return False
+    rows = session.execute(
+        select(Feedback.interview_id, Feedback.interviewer).where(
+            Feedback.interview_id.in_([i.id for i in scheduled]), Feedback.status == FeedbackStatus.SUBMITTED
+        )
+    )
+    return expected <= {(i, u) for i, u in rows}
+
+
+def digest_if_due(session: Session, cl: CandidateLoop, now: datetime, late_reason: str) -> None:
+    """Plan the digest at once when the last owed feedback is in, or update a posted one."""
+    if cl.digest_ts:
+        planner.plan_digest_now(session, cl.id, now, reason=late_reason)
+    elif loop_feedback_complete(session, cl):
+        planner.plan_digest_now(session, cl.id, now, reason="all_in")
+
+
+def can_see_feedback(
+    session: Session, candidate_loop_id: int, user: str, admins: Collection[str] = ()
+) -> bool:
+    """Blind rule: may `user` see other panelists' feedback on this candidate loop?"""
+    cl = session.get(CandidateLoop, candidate_loop_id)
+    if cl is None:
+        return False
+    submitted = set(
+        session.scalars(
+            select(Feedback.interview_id).where(
+                Feedback.interviewer == user,
+                Feedback.status == FeedbackStatus.SUBMITTED,
+                Feedback.interview_id.in_([i.id for i in cl.interviews]),
+            )
+        )
+    )
+    seats = [
+        SeatFacts(
+            role=s.role,
+            declined=s.declined_at is not None or i.status != InterviewStatus.SCHEDULED,
+            submitted=i.id in submitted,
+        )
+        for i in cl.interviews
+        for s in i.panel
+        if s.user_id == user
+    ]
+    return may_see_feedback(user, seats, cl.recruiter, cl.hiring_manager, admins)
+
+
+def decline(session: Session, interview_id: int, user: str, now: datetime) -> bool:
+    """'I can't make it': mark the seat, stop its deliveries, tell the recruiter. False if already done."""
+    interview = session.get(Interview, interview_id)
+    seat = next((s for s in interview.panel if s.user_id == user), None) if interview else None
+    if interview is None or seat is None:
+        raise FeedbackRefused("You are not on the panel of that interview.", title="Not on the panel")
+    if interview.status == InterviewStatus.CANCELLED:
+        raise FeedbackRefused("That interview was already cancelled: nothing to do.", title="Cancelled")
+    if seat.declined_at is not None:
+        return False
+    seat.declined_at = now
+    planner.cancel_pending(session, interview_id=interview_id, recipient=user)
+    cl = interview.candidate_loop
+    text = (
+        f":warning: {mention(user)} ({kt.role_name(seat.role).lower()}) can't make the "
+        f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}* on "
+        f"{slack_date(interview.starts_at)}. Find a replacement from `/loop status`."
+    )
+    for who in dict.fromkeys(u for u in (cl.recruiter or cl.hiring_manager,) if u):
+        planner.notify(
+            session,
+            recipient=who,
+            candidate_loop_id=cl.id,
+            interview_id=interview_id,
+            notice=text,
+            key=f"notice.declined:i{interview_id}:{user}:{iso(interview.starts_at)}",
+            now=now,
+        )
+    session.flush()
+    digest_if_due(session, cl, now, "panel_changed")
+    return True

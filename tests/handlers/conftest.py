@@ -1,0 +1,161 @@
+"""Shared handler fixtures: a recording fake Web API client, fake ack, payload builders, a scheduled loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import FakeClock
+from bot.deps import Deps
+from bot.settings import Settings
+from tests.support.factories import snapshot_interview
+
+START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+
+
+class FakeClient:
+    """Records every Web API call made through it (`client.views_open(...)` -> Call('views_open', {...}))."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+
+    def __getattr__(self, method: str) -> Any:
+        if method.startswith("_"):
+            raise AttributeError(method)
+
+        def call(**kwargs: Any) -> dict[str, Any]:
+            self.calls.append(Call(method, kwargs))
+            return {"ok": True}
+
+        return call
+
+    def named(self, method: str) -> list[dict[str, Any]]:
+        return [c.args for c in self.calls if c.method == method]
+
+
+@dataclass
+class FakeAck:
+    calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def __call__(self, **kwargs: Any) -> None:
+        self.calls.append(kwargs)
+
+
+@dataclass
+class LoopData:
+    """One scheduled interview: U1 leads, U2 interviews, U3 shadows; U9 is on no panel."""
+
+    interview_id: int
+    candidate_loop_id: int
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START.replace(hour=16, minute=5))  # just after the interview ended
+
+
+@pytest.fixture
+def fake_client() -> FakeClient:
+    return FakeClient()
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", _env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def deps(
+    session_factory: sessionmaker[Session], clock: FakeClock, fake_client: FakeClient, settings: Settings
+) -> Deps:
+    return Deps(settings=settings, session_factory=session_factory, client=fake_client, clock=clock)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def loop_data(session_factory: sessionmaker[Session]) -> LoopData:
+    with session_factory.begin() as s:
+        i = snapshot_interview(s, [("U1", "lead"), ("U2", "interviewer"), ("U3", "shadow")], starts_at=START)
+        return LoopData(interview_id=i.id, candidate_loop_id=i.candidate_loop_id)
+
+
+def block_action(
+    user: str, action_id: str, value: str, message: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """A block_actions payload from a button in the app's DM."""
+    body: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+        "team": {"id": "T1", "domain": "test"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": f"trigger-{user}-{action_id}",
+        "container": {"type": "message", "channel_id": "D0DM", "message_ts": "1700000000.000100"},
+        "channel": {"id": "D0DM", "name": "directmessage"},
+        "response_url": "https://hooks.slack.invalid/actions/T1/1/x",
+        "actions": [
+            {"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1"}
+        ],
+    }
+    if message is not None:
+        body["message"] = message
+    return body
+
+
+def _state(block: dict[str, Any], answer: Any) -> dict[str, Any]:
+    element = block["element"]
+    kind = element["type"]
+    options = {o["value"]: o for o in element.get("options", [])}
+    if kind in ("radio_buttons", "static_select"):
+        chosen = options.get(answer) if answer is not None else element.get("initial_option")
+        return {"type": kind, "selected_option": chosen}
+    if kind == "checkboxes":
+        if answer is None:
+            return {"type": kind, "selected_options": element.get("initial_options", [])}
+        return {"type": kind, "selected_options": [options[v] for v in answer if v in options]}
+    return {"type": kind, "value": answer if answer is not None else element.get("initial_value")}
+
+
+def filled(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
+    """The view as Slack sends it back: state.values for every input, answers overriding initial values."""
+    values = {
+        b["block_id"]: {b["element"]["action_id"]: _state(b, answers.get(b["block_id"]))}
+        for b in view["blocks"]
+        if b["type"] == "input"
+    }
+    return {**view, "id": "V1", "team_id": "T1", "state": {"values": values}, "hash": "h"}
+
+
+def view_payload(kind: str, user: str, view: dict[str, Any]) -> dict[str, Any]:
+    """A view_submission or view_closed payload."""
+    return {
+        "type": kind,
+        "team": {"id": "T1", "domain": "test"},
+        "user": {"id": user, "username": user.lower(), "team_id": "T1"},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-view",
+        "view": view,
+        "is_cleared": False,
+    }
+
+
+def complete_answers(
+    view: dict[str, Any], summary: str = "Clear thinker; strong trade-off reasoning throughout."
+) -> dict[str, Any]:
+    """Answers that pass validation: every rating 'yes', recommendation 'yes', a long enough summary."""
+    answers: dict[str, Any] = {"recommendation": "yes", "summary": summary}
+    for b in view["blocks"]:
+        if b["type"] == "input" and b["block_id"].startswith("rating__"):
+            answers[b["block_id"]] = "yes"
+    return answers
