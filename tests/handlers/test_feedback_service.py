@@ -1,0 +1,123 @@
+"""Feedback service rules: who owes feedback, when the digest is planned, the blind rule."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import feedback_service as svc
+from bot.feedback_logic import FeedbackForm
+from models import CandidateLoop, Delivery, DeliveryKind
+from tests.handlers.conftest import START, LoopData
+from tests.support.factories import snapshot_interview
+
+AFTER = START + timedelta(hours=2)
+
+
+def _good(ratings: dict[str, str] | None = None) -> FeedbackForm:
+    return FeedbackForm(
+        ratings=ratings or {"learn": "yes", "build": "no_signal"},
+        recommendation="yes",
+        summary="A careful engineer who explains trade-offs well.",
+    )
+
+
+def _digests(factory: sessionmaker[Session]) -> list[str]:
+    with factory() as s:
+        return list(
+            s.scalars(
+                select(Delivery.dedupe_key).where(
+                    Delivery.kind == DeliveryKind.DIGEST, Delivery.status == "pending"
+                )
+            )
+        )
+
+
+def test_digest_is_planned_when_the_last_owed_feedback_arrives_shadows_excluded(
+    session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    with session_factory.begin() as s:
+        svc.submit(s, loop_data.interview_id, "U1", _good(), AFTER)
+    assert _digests(session_factory) == []
+    with session_factory.begin() as s:
+        svc.submit(s, loop_data.interview_id, "U2", _good(), AFTER)
+    [key] = _digests(session_factory)
+    assert key.startswith(f"digest.all_in:cl{loop_data.candidate_loop_id}:")
+
+
+def test_a_repeated_submission_plans_nothing_new(
+    session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    for user in ("U1", "U2"):
+        with session_factory.begin() as s:
+            svc.submit(s, loop_data.interview_id, user, _good(), AFTER)
+    with session_factory.begin() as s:
+        result = svc.submit(s, loop_data.interview_id, "U2", _good(), AFTER + timedelta(minutes=5))
+    assert result.changed is False
+    assert len(_digests(session_factory)) == 1
+
+
+def test_feedback_after_the_digest_was_posted_updates_it(
+    session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    with session_factory.begin() as s:
+        s.get_one(CandidateLoop, loop_data.candidate_loop_id).digest_ts = "1700000000.000200"
+    with session_factory.begin() as s:
+        svc.submit(s, loop_data.interview_id, "U3", _good(), AFTER)  # even a shadow's optional feedback
+    [key] = _digests(session_factory)
+    assert key.startswith("digest.late_feedback:")
+    with session_factory.begin() as s:
+        svc.submit(
+            s, loop_data.interview_id, "U3", _good({"learn": "no", "build": "no"}), AFTER + timedelta(hours=1)
+        )
+    assert sorted(k.split(":")[0] for k in _digests(session_factory)) == [
+        "digest.feedback_edited",
+        "digest.late_feedback",
+    ]
+
+
+def test_a_loop_waits_for_every_scheduled_interview(
+    session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    with session_factory.begin() as s:
+        cl = s.get_one(CandidateLoop, loop_data.candidate_loop_id)
+        snapshot_interview(
+            s, [("U4", "lead")], starts_at=START + timedelta(days=1), cl=cl, type_slug="values"
+        )
+    for user in ("U1", "U2"):
+        with session_factory.begin() as s:
+            svc.submit(s, loop_data.interview_id, user, _good(), AFTER)
+    assert _digests(session_factory) == []
+
+
+def test_blind_rule(session_factory: sessionmaker[Session], loop_data: LoopData) -> None:
+    cl_id = loop_data.candidate_loop_id
+
+    def sees(user: str, admins: tuple[str, ...] = ()) -> bool:
+        with session_factory() as s:
+            return svc.can_see_feedback(s, cl_id, user, admins)
+
+    assert not sees("U1") and not sees("U2")
+    assert sees("U3")  # a shadow owes nothing, so has nothing left to be biased on
+    assert sees("U0RECRUIT") and sees("U0MANAGER")
+    assert not sees("U9") and sees("U9", admins=("U9",))
+    with session_factory.begin() as s:
+        svc.save_draft(s, loop_data.interview_id, "U1", _good(), AFTER)
+    assert not sees("U1")  # a draft is not a submission
+    with session_factory.begin() as s:
+        svc.submit(s, loop_data.interview_id, "U1", _good(), AFTER)
+    assert sees("U1") and not sees("U2")
+
+
+def test_a_hiring_manager_on_the_panel_must_submit_first(session_factory: sessionmaker[Session]) -> None:
+    with session_factory.begin() as s:
+        i = snapshot_interview(s, [("U0MANAGER", "lead")], starts_at=datetime(2026, 12, 2, 15, tzinfo=UTC))
+        cl_id, interview_id = i.candidate_loop_id, i.id
+    with session_factory() as s:
+        assert not svc.can_see_feedback(s, cl_id, "U0MANAGER")
+    with session_factory.begin() as s:
+        svc.submit(s, interview_id, "U0MANAGER", _good(), datetime(2026, 12, 2, 17, tzinfo=UTC))
+    with session_factory() as s:
+        assert svc.can_see_feedback(s, cl_id, "U0MANAGER")
