@@ -23,7 +23,7 @@ def load_schedule(path: Path) -> tuple[ScheduleRequest | None, Document | None, 
     try:
         return ScheduleRequest.model_validate(doc.data), doc, []
     except ValidationError as exc:
-        return None, doc, validation_problems(doc, exc)
+        return None, doc, sorted(validation_problems(doc, exc), key=lambda p: p.line)
 
 
 def locate(doc: Document, problems: list[tuple[str, str]]) -> list[Problem]:

@@ -18,6 +18,8 @@ _PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9_-]*$": "use lower-case letters, digits, '-' and '_' (like 'resume-deep-dive')",
     r"^([UW][A-Z0-9]{2,31})?$": "should be a Slack user id like U0123ABCD",
     r"^([CG][A-Z0-9]{2,31})?$": "should be a Slack channel id like C0123ABCD",
+    r"^[UW][A-Z0-9]{2,31}$": "should be a Slack user id like U0123ABCD",
+    r"^[CG][A-Z0-9]{2,31}$": "should be a Slack channel id like C0123ABCD",
 }
 
 

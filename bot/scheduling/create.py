@@ -48,8 +48,10 @@ class _Checker:
             self.add(f"{path}.stage", f"loop {self.loop.slug!r} has no stage {key!r} (one of: {keys})")
         return stage
 
-    def interview_type(self, path: str, stage: LoopStage, slug: str | None) -> InterviewType | None:
+    def interview_type(self, path: str, stage: LoopStage | None, slug: str | None) -> InterviewType | None:
         if slug is None:
+            if stage is None:
+                return None  # the unknown stage is the problem already reported
             if stage.interview_type is None:
                 self.add(f"{path}.type", f"stage {stage.key!r} has no interview type; give one")
             return stage.interview_type
@@ -67,12 +69,13 @@ class _Checker:
         else:
             self.sets[slug] = qs
 
-    def times(self, path: str, start: datetime, minutes: int) -> tuple[datetime, datetime]:
-        if minutes <= 0:
+    def times(self, path: str, start: datetime, minutes: int | None) -> tuple[datetime, datetime]:
+        if minutes is not None and minutes <= 0:
             self.add(f"{path}.duration_minutes", "the interview must end after it starts")
         if start < self.now:
             self.add(f"{path}.start", "starts in the past")
-        return start, start + timedelta(minutes=max(minutes, 0))
+        # Without a known duration (unknown stage or type) the unknown is the problem already reported.
+        return start, start + timedelta(minutes=max(minutes or 0, 0))
 
     def bookings(self, bookings: list[Booking]) -> None:
         for earlier, later in double_bookings(bookings):
@@ -97,8 +100,10 @@ def schedule_loop(
     for n, spec in enumerate(request.interviews):
         path = f"interviews.{n}"
         stage = check.stage(path, spec.stage)
-        kind = check.interview_type(path, stage, spec.type) if stage else None
-        minutes = spec.duration_minutes or (kind.duration_minutes if kind else 0)
+        kind = check.interview_type(path, stage, spec.type)
+        minutes = spec.duration_minutes
+        if minutes is None and kind is not None:
+            minutes = kind.duration_minutes
         start, end = check.times(path, spec.start, minutes)
         if kind is not None:
             for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
