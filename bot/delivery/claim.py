@@ -9,6 +9,7 @@ database's `now()` would mix two timelines. Replicas therefore need synchronised
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.retry_logic import UNKNOWN
 from models import Delivery, DeliveryStatus
+
+log = logging.getLogger("loopbot.delivery")
 
 T = cast(Table, Delivery.__table__)
 # SQLite: take the write lock before reading what to claim, so two processes never pick the same rows.
@@ -84,25 +87,74 @@ def claim_due(
     ]
 
 
+@dataclass
+class Finish:
+    """The outcome of one claimed row, written only if the claim still owns the row."""
+
+    claimed: Claimed
+    values: dict[str, Any]
+    event: str  # what the tick counts when the write went through
+    also: Callable[[Session], None] | None = None  # more writes in the same transaction
+    log: Callable[[], None] | None = None  # logged once the write went through
+
+
+def _apply_one(s: Session, f: Finish) -> str:
+    c = f.claimed
+    if not f.values:
+        return f.event
+    stmt = (
+        update(T)
+        .where(T.c.id == c.id, T.c.claim_token == c.token, T.c.status == DeliveryStatus.SENDING)
+        .values(**f.values)
+    )
+    if (getattr(s.execute(stmt), "rowcount", 0) or 0) != 1:
+        return "skipped"
+    if f.also is not None:
+        f.also(s)
+    return f.event
+
+
+def apply(session_factory: sessionmaker[Session], finishes: list[Finish]) -> list[str]:
+    """Write outcomes in one transaction (one lock and one commit for many rows); returns their events.
+
+    A row whose claim token changed (the lease ran out and another worker took it) is left alone
+    and reported as "skipped". If the batch fails, each outcome is retried in its own transaction.
+    """
+    if not finishes:
+        return []
+    try:
+        with session_factory() as s:
+            s.connection(execution_options=IMMEDIATE)
+            events = [_apply_one(s, f) for f in finishes]
+            s.commit()
+    except Exception:
+        if len(finishes) == 1:
+            raise
+        events = []
+        for f in finishes:
+            try:
+                events += apply(session_factory, [f])
+            except Exception:
+                # The row stays "sending"; after its lease another worker re-checks history and finishes it.
+                log.exception("delivery.finish_failed key=%s", f.claimed.dedupe_key)
+                events.append("skipped")
+        return events
+    for f, event in zip(finishes, events, strict=True):
+        if event == "skipped":
+            log.warning("delivery.lease_lost key=%s intended=%s", f.claimed.dedupe_key, f.event)
+        elif f.log is not None:
+            f.log()
+    return events
+
+
 def finish(
     session_factory: sessionmaker[Session],
     claimed: Claimed,
     values: dict[str, Any],
     also: Callable[[Session], None] | None = None,
 ) -> bool:
-    """Update the row only if this claim still owns it; run `also` in the same transaction if so."""
-    stmt = (
-        update(T)
-        .where(T.c.id == claimed.id, T.c.claim_token == claimed.token, T.c.status == DeliveryStatus.SENDING)
-        .values(**values)
-    )
-    with session_factory() as s:
-        s.connection(execution_options=IMMEDIATE)
-        owned = (getattr(s.execute(stmt), "rowcount", 0) or 0) == 1
-        if owned and also is not None:
-            also(s)
-        s.commit()
-    return owned
+    """Update one row only if this claim still owns it; run `also` in the same transaction if so."""
+    return apply(session_factory, [Finish(claimed, values, "done", also)]) == ["done"]
 
 
 def release_values(

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import outcomes
-from bot.delivery.claim import Claimed, claim_due, release_all
+from bot.delivery.claim import Claimed, Finish, apply, claim_due, release_all
 from bot.delivery.hours_logic import next_working_instant, parse_window
 from bot.delivery.logfmt import kv
 from bot.delivery.relevance import obsolete_reason
@@ -97,7 +97,7 @@ class Dispatcher:
     def tick(self) -> TickResult:
         """Claim and send due rows until none are left (or stop() is called); claims overlap with sends."""
         result = TickResult()
-        in_flight: set[Future[str]] = set()
+        in_flight: set[Future[Finish]] = set()
         more = True
         while more or in_flight:
             if more and self._stopping.is_set():
@@ -111,8 +111,9 @@ class Dispatcher:
                 more = len(claimed) == want
             if in_flight:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result.count(future.result())
+                # One transaction for all outcomes that are ready: far fewer commits and lock waits.
+                for event in apply(self.session_factory, [f.result() for f in done]):
+                    result.count(event)
         if result:
             log.info("delivery.tick %s", kv(**{f.name: getattr(result, f.name) for f in fields(result)}))
         return result
@@ -137,7 +138,7 @@ class Dispatcher:
         log.info("delivery.shutdown %s", kv(worker=self.worker_id, released=released))
         return released
 
-    def _guarded(self, c: Claimed) -> str:
+    def _guarded(self, c: Claimed) -> Finish:
         try:
             return self._process(c)
         except Exception:
@@ -145,23 +146,21 @@ class Dispatcher:
             log.exception("delivery.error %s", kv(key=c.dedupe_key))
             return outcomes.retry(self, c, Classified(Outcome.UNKNOWN, "internal error"), Progress())
 
-    def _process(self, c: Claimed) -> str:
+    def _process(self, c: Claimed) -> Finish:
         now = self.clock.now()
         with self.session_factory() as s:
             row = s.get(Delivery, c.id)
             if row is None or row.claim_token != c.token or row.status != DeliveryStatus.SENDING:
-                return "skipped"
+                return Finish(c, {}, "skipped")
             reason = obsolete_reason(s, row)
             if reason:
-                return outcomes.end(self, c, DeliveryStatus.CANCELLED, reason)
+                return outcomes.end(c, DeliveryStatus.CANCELLED, reason)
             if row.expires_at is not None and now >= row.expires_at:
-                return outcomes.end(
-                    self, c, DeliveryStatus.EXPIRED, f"expired at {row.expires_at.isoformat()}"
-                )
+                return outcomes.end(c, DeliveryStatus.EXPIRED, f"expired at {row.expires_at.isoformat()}")
             if row.kind in WORKING_HOURS_KINDS:
                 at = next_working_instant(now, self.tz.get(row.recipient), self.settings.working_hours)
                 if at > now:
-                    return outcomes.defer(self, c, at, "outside working hours")
+                    return outcomes.defer(c, at, "outside working hours")
             try:
                 rendered = render(s, row, now)
             except Exception as exc:
@@ -169,7 +168,7 @@ class Dispatcher:
                 return outcomes.fail(self, c, row, f"render error: {exc!r}")
         return self._send(c, row, rendered)
 
-    def _send(self, c: Claimed, row: Delivery, rendered: Rendered) -> str:
+    def _send(self, c: Claimed, row: Delivery, rendered: Rendered) -> Finish:
         progress = Progress()
         try:
             if c.uncertain:
@@ -180,7 +179,7 @@ class Dispatcher:
             send(self.client, c.dedupe_key, rendered, progress, lambda ch: self._before_post(c, ch, progress))
             self._hook("after_post", c)
         except Deferred as d:
-            return outcomes.defer(self, c, self.clock.now() + timedelta(seconds=d.seconds), d.why, progress)
+            return outcomes.defer(c, self.clock.now() + timedelta(seconds=d.seconds), d.why, progress)
         except SlackApiError as exc:
             resp = exc.response
             retry_after = resp.headers.get("Retry-After") or resp.headers.get("retry-after")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from blocks.text import esc, mention
 from bot.delivery import planner
-from bot.delivery.claim import KEEP, Claimed, finish, release_values
+from bot.delivery.claim import KEEP, Claimed, Finish, release_values
 from bot.delivery.logfmt import kv
 from bot.delivery.render import Rendered, record_sent
 from bot.delivery.retry_logic import UNKNOWN, Classified, Outcome, backoff
@@ -33,13 +34,19 @@ LABELS = {
 }
 
 
-def end(d: Dispatcher, c: Claimed, status: DeliveryStatus, reason: str) -> str:
+def _logger(level: int, event: str, **fields: object) -> Callable[[], None]:
+    return lambda: log.log(level, "delivery.%s %s", event, kv(**fields))
+
+
+def end(c: Claimed, status: DeliveryStatus, reason: str) -> Finish:
     """Cancel or expire a row that has lost its point."""
-    if not finish(d.session_factory, c, {"status": status, "last_error": reason, "lease_until": None}):
-        return "skipped"
     level = logging.WARNING if status == DeliveryStatus.EXPIRED else logging.INFO
-    log.log(level, "delivery.%s %s", status, kv(key=c.dedupe_key, kind=c.kind, reason=reason))
-    return str(status)
+    return Finish(
+        c,
+        {"status": status, "last_error": reason, "lease_until": None},
+        str(status),
+        log=_logger(level, str(status), key=c.dedupe_key, kind=c.kind, reason=reason),
+    )
 
 
 def _marker(c: Claimed, progress: Progress | None, reason: str, unknown: bool = False) -> str:
@@ -49,63 +56,71 @@ def _marker(c: Claimed, progress: Progress | None, reason: str, unknown: bool = 
     return f"{UNKNOWN} {reason}" if unknown else reason
 
 
-def defer(d: Dispatcher, c: Claimed, at: datetime, why: str, progress: Progress | None = None) -> str:
+def defer(c: Claimed, at: datetime, why: str, progress: Progress | None = None) -> Finish:
     """Hand the row back untouched (not a failed attempt), due again at `at`."""
     last_error = _marker(c, progress, why) if progress is not None and progress.posted else KEEP
-    if not finish(d.session_factory, c, release_values(at, last_error)):
-        return "skipped"
-    log.info("delivery.deferred %s", kv(key=c.dedupe_key, until=at.isoformat(), reason=why))
-    return "deferred"
+    return Finish(
+        c,
+        release_values(at, last_error),
+        "deferred",
+        log=_logger(logging.INFO, "deferred", key=c.dedupe_key, until=at.isoformat(), reason=why),
+    )
 
 
-def retry(d: Dispatcher, c: Claimed, classified: Classified, progress: Progress) -> str:
+def retry(d: Dispatcher, c: Claimed, classified: Classified, progress: Progress) -> Finish:
     """Back off exponentially with jitter; an unknown outcome is marked so the next try looks first."""
     marker = _marker(c, progress, classified.reason, classified.outcome == Outcome.UNKNOWN)
     at = d.clock.now() + backoff(c.attempts, d.backoff_base, d.backoff_cap)
-    if not finish(d.session_factory, c, release_values(at, marker, counted=True)):
-        return "skipped"
-    log.warning(
-        "delivery.retry %s", kv(key=c.dedupe_key, attempt=c.attempts, at=at.isoformat(), error=marker)
+    return Finish(
+        c,
+        release_values(at, marker, counted=True),
+        "retried",
+        log=_logger(
+            logging.WARNING, "retry", key=c.dedupe_key, attempt=c.attempts, at=at.isoformat(), error=marker
+        ),
     )
-    return "retried"
 
 
-def fail(d: Dispatcher, c: Claimed, row: Delivery, reason: str) -> str:
+def fail(d: Dispatcher, c: Claimed, row: Delivery, reason: str) -> Finish:
     """Give up with the reason, and tell the loop's recruiter (or hiring manager) in the same transaction."""
     now = d.clock.now()
 
     def tell(s: Session) -> None:
         _tell_owner(s, row, c, reason, now)
 
-    if not finish(
-        d.session_factory,
+    return Finish(
         c,
         {"status": DeliveryStatus.FAILED, "last_error": reason, "lease_until": None},
-        tell,
-    ):
-        return "skipped"
-    log.error("delivery.failed %s", kv(key=c.dedupe_key, kind=c.kind, recipient=c.recipient, reason=reason))
-    return "failed"
+        "failed",
+        also=tell,
+        log=_logger(
+            logging.ERROR, "failed", key=c.dedupe_key, kind=c.kind, recipient=c.recipient, reason=reason
+        ),
+    )
 
 
 def slack_error(
     d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, classified: Classified, progress: Progress
-) -> str:
+) -> Finish:
     """Route a Slack failure: wait out a 429, give up on a permanent error, else back off."""
     if classified.outcome == Outcome.RATE_LIMITED:
         d.throttle.block(rendered.channel, classified.retry_after)
         at = d.clock.now() + timedelta(seconds=classified.retry_after)
-        if not finish(d.session_factory, c, release_values(at, _marker(c, progress, classified.reason))):
-            return "skipped"
-        log.warning("delivery.rate_limited %s", kv(key=c.dedupe_key, retry_after=classified.retry_after))
-        return "retried"
+        return Finish(
+            c,
+            release_values(at, _marker(c, progress, classified.reason)),
+            "retried",
+            log=_logger(
+                logging.WARNING, "rate_limited", key=c.dedupe_key, retry_after=classified.retry_after
+            ),
+        )
     if classified.outcome == Outcome.PERMANENT:
         return fail(d, c, row, classified.reason)
     return retry(d, c, classified, progress)
 
 
-def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress: Progress) -> str:
-    """Mark sent (only if still ours) and record where it went."""
+def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress: Progress) -> Finish:
+    """Mark sent (only if still ours; else the new owner finds the post by its metadata) and say where."""
     channel = progress.channel or rendered.channel
     values = {
         "status": DeliveryStatus.SENT,
@@ -119,16 +134,16 @@ def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress:
     def bookkeeping(s: Session) -> None:
         record_sent(s, row, rendered, channel, progress.first_ts)
 
-    if not finish(d.session_factory, c, values, bookkeeping):
-        # The new owner will find this post by its metadata and not post again.
-        log.warning("delivery.lease_lost %s", kv(key=c.dedupe_key, posted=progress.posted))
-        return "skipped"
-    recovered = progress.posted == 0 and bool(progress.found)
-    event = "recovered" if recovered else "sent"
-    log.info(
-        "delivery.%s %s", event, kv(key=c.dedupe_key, kind=c.kind, channel=channel, ts=progress.first_ts)
+    event = "recovered" if progress.posted == 0 and progress.found else "sent"
+    return Finish(
+        c,
+        values,
+        event,
+        also=bookkeeping if row.kind == "digest" else None,
+        log=_logger(
+            logging.INFO, event, key=c.dedupe_key, kind=c.kind, channel=channel, ts=progress.first_ts
+        ),
     )
-    return event
 
 
 def _tell_owner(s: Session, row: Delivery, c: Claimed, reason: str, now: datetime) -> None:
