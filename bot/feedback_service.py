@@ -37,6 +37,14 @@ from models import (
     PanelSeat,
 )
 
+# SQLite: take the write lock when the transaction begins, so racing submissions (double click,
+# Slack retry) queue behind each other instead of failing on a stale read snapshot.
+IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+
+
+def _write_lock(session: Session) -> None:
+    session.connection(execution_options=IMMEDIATE)
+
 
 class FeedbackRefused(Exception):
     """The user may not use this form now; `text` (mrkdwn) says why, for a modal or an ephemeral."""
@@ -141,6 +149,7 @@ def save_draft(
     session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime
 ) -> Feedback | None:
     """Keep what was typed when the modal is closed; a submitted scorecard is never overwritten by it."""
+    _write_lock(session)
     load_form(session, interview_id, user, now)
     row = _row(session, interview_id, user, now)
     if row.status == FeedbackStatus.SUBMITTED:
@@ -153,6 +162,7 @@ def save_draft(
 
 def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime) -> SubmitResult:
     """Store a submission once: repeats are no-ops, edits bump `version` and add a FeedbackRevision."""
+    _write_lock(session)
     ctx = load_form(session, interview_id, user, now)
     errors = validate(form, ctx.categories, ctx.interview.candidate_loop.rubric)
     if errors:
@@ -234,6 +244,7 @@ def can_see_feedback(
 
 def decline(session: Session, interview_id: int, user: str, now: datetime) -> bool:
     """'I can't make it': mark the seat, stop its deliveries, tell the recruiter. False if already done."""
+    _write_lock(session)
     interview = session.get(Interview, interview_id)
     seat = next((s for s in interview.panel if s.user_id == user), None) if interview else None
     if interview is None or seat is None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import feedback_service as svc
 from bot.feedback_logic import FeedbackForm
-from models import CandidateLoop, Delivery, DeliveryKind
+from models import CandidateLoop, Delivery, DeliveryKind, Feedback, FeedbackRevision
 from tests.handlers.conftest import START, LoopData
 from tests.support.factories import snapshot_interview
 
@@ -121,3 +121,31 @@ def test_a_hiring_manager_on_the_panel_must_submit_first(session_factory: sessio
         svc.submit(s, interview_id, "U0MANAGER", _good(), datetime(2026, 12, 2, 17, tzinfo=UTC))
     with session_factory() as s:
         assert svc.can_see_feedback(s, cl_id, "U0MANAGER")
+
+
+def test_racing_submissions_store_one_feedback(fresh_session_factory: sessionmaker[Session]) -> None:
+    import threading
+
+    with fresh_session_factory.begin() as s:
+        interview_id = snapshot_interview(s, [("U1", "lead")], starts_at=START).id
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def go() -> None:
+        try:
+            barrier.wait()
+            with fresh_session_factory.begin() as s:
+                svc.submit(s, interview_id, "U1", _good(), AFTER)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=go) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert errors == []
+    with fresh_session_factory() as s:
+        [row] = s.scalars(select(Feedback)).all()
+        assert row.version == 1
+        assert [r.version for r in s.scalars(select(FeedbackRevision))] == [1]
