@@ -48,7 +48,10 @@ def _choice(options: list[Option], initial: str | None) -> RadioButtonsElement |
     chosen = next((o for o in options if o.value == initial), None)
     if len(options) <= limits.CHOICE_OPTIONS:
         return RadioButtonsElement(action_id=FIELD, options=options, initial_option=chosen)
-    return StaticSelectElement(action_id=FIELD, options=options, initial_option=chosen, placeholder="Choose")
+    # static_select options take no description: keep the label only.
+    plain = [Option(text=o.text, value=o.value) for o in options]
+    chosen = next((o for o in plain if o.value == initial), None)
+    return StaticSelectElement(action_id=FIELD, options=plain, initial_option=chosen, placeholder="Choose")
 
 
 def _text_input(block_id: str, label: str, initial: str, optional: bool, hint: str | None = None) -> Block:

@@ -253,6 +253,12 @@ def decline(session: Session, interview_id: int, user: str, now: datetime) -> bo
         raise FeedbackRefused("That interview was already cancelled: nothing to do.", title="Cancelled")
     if seat.declined_at is not None:
         return False
+    if now >= interview.ends_at:
+        raise FeedbackRefused(
+            "This interview has already taken place. If you missed it, please tell "
+            f"{mention(interview.candidate_loop.recruiter)} directly.",
+            title="Already over",
+        )
     seat.declined_at = now
     planner.cancel_pending(session, interview_id=interview_id, recipient=user)
     cl = interview.candidate_loop

@@ -118,3 +118,20 @@ def test_message_view_is_a_plain_modal() -> None:
     view = message_view("A title that is far too long for Slack", "Hello").to_dict()
     assert len(view["title"]["text"]) <= 24 and "submit" not in view
     assert view["blocks"][0]["text"]["text"] == "Hello"
+
+
+def test_a_long_scale_uses_a_select_without_descriptions() -> None:
+    i = memory_interview([("U1", "lead")])
+    i.candidate_loop.rubric = {
+        **RUBRIC_SNAPSHOT,
+        "scale": [{"key": f"l{n}", "label": f"Level {n} " + "x" * 80} for n in range(12)],
+    }
+    seat = i.panel[0]
+    view = feedback_view(
+        i, seat, covered_categories(seat.kit, RUBRIC_SNAPSHOT), FeedbackForm(ratings={"learn": "l3"})
+    )
+    limits.check_view(view)
+    element = _by_id(view.to_dict())["rating__learn"]["element"]
+    assert element["type"] == "static_select" and len(element["options"]) == 13
+    assert all("description" not in o and len(o["text"]["text"]) <= 75 for o in element["options"])
+    assert element["initial_option"]["value"] == "l3"

@@ -118,3 +118,13 @@ def test_declined_panelist_cannot_open_the_form_and_is_no_longer_awaited(
     open_feedback_modal(fake_client, "trig", deps, loop_data.interview_id, "U2")  # type: ignore[arg-type]
     view = fake_client.named("views_open")[-1]["view"].to_dict()
     assert "You told us you couldn't make" in view["blocks"][0]["text"]["text"]
+
+
+def test_after_the_interview_declining_is_refused(
+    deps: Deps, fake_client: FakeClient, loop_data: LoopData, session_factory: sessionmaker[Session]
+) -> None:
+    _click(deps, fake_client, loop_data, "U2")  # the clock stands just after the interview
+    [eph] = fake_client.named("chat_postEphemeral")
+    assert "already taken place" in eph["text"]
+    with session_factory() as s:
+        assert s.scalars(select(PanelSeat.declined_at).where(PanelSeat.user_id == "U2")).one() is None
