@@ -101,9 +101,9 @@ def _question(n: int, q: dict[str, Any], form: FeedbackForm, layout: str) -> lis
     slug = str(q.get("slug") or n)
     name = f"Backup · {q.get('category_name') or ''}" if n == 0 else f"Q{n} · {q.get('category_name') or ''}"
     prompt = str(q.get("prompt") or "")
-    note = _text_input(
-        BlockId.NOTE_PREFIX + slug, f"Notes on {name}: {prompt}", form.question_notes.get(slug, ""), True
-    )
+    # The full layout shows the prompt above the signals; the shorter ones carry it in the label.
+    label = f"Notes on {name}" if layout == "full" else f"Notes on {name}: {prompt}"
+    note = _text_input(BlockId.NOTE_PREFIX + slug, label, form.question_notes.get(slug, ""), True)
     if layout == "notes":
         return [note]
     signals = question_signals(q)
