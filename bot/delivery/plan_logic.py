@@ -6,6 +6,9 @@ Expiry per kind (a delivery claimed after its `expires_at` is marked expired and
   the last reminder does not expire.
 - feedback_request, escalation, digest, notice: no expiry; whether they still matter is
   decided from current state at send time (feedback in, panelist declined, digest posted...).
+
+Shadows (observers) get the prep and the feedback request, but are never chased: no reminders,
+and escalations do not name them (bot.feedback_logic.owes_feedback).
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class InterviewFacts:
     panel: tuple[str, ...]  # panelists still on it (declined ones left out)
     recruiter: str = ""
     hiring_manager: str = ""
+    shadows: frozenset[str] = frozenset()  # observers: asked for feedback, never chased for it
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ def plan_interview_deliveries(
                 if start - lead > now:
                     add(DeliveryKind.PREP_NUDGE, who, start - lead, start, n)
         add(DeliveryKind.FEEDBACK_REQUEST, who, end, None, None)
+        if who in facts.shadows:
+            continue
         reminders = sorted(timing.feedback_reminders)
         for n, after in enumerate(reminders, start=1):
             expires = end + reminders[n] if n < len(reminders) else None

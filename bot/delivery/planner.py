@@ -18,7 +18,15 @@ from bot.delivery.plan_logic import (
     iso,
     plan_interview_deliveries,
 )
-from models import CandidateLoop, Delivery, DeliveryKind, DeliveryStatus, Interview, InterviewStatus
+from models import (
+    CandidateLoop,
+    Delivery,
+    DeliveryKind,
+    DeliveryStatus,
+    Interview,
+    InterviewStatus,
+    PanelRole,
+)
 
 log = logging.getLogger("loopbot.delivery")
 
@@ -33,6 +41,7 @@ def _facts(interview: Interview) -> InterviewFacts:
         panel=tuple(seat.user_id for seat in interview.panel if seat.declined_at is None),
         recruiter=cl.recruiter,
         hiring_manager=cl.hiring_manager,
+        shadows=frozenset(seat.user_id for seat in interview.panel if seat.role == PanelRole.SHADOW),
     )
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery.plan_logic import iso
+from bot.feedback_logic import owes_feedback
 from models import (
     CandidateLoop,
     Delivery,
@@ -35,9 +36,13 @@ def submitted_by(session: Session, interview_id: int) -> set[str]:
 
 
 def late_panelists(session: Session, interview: Interview) -> list[str]:
-    """Panelists still on the interview whose feedback is not in."""
+    """Panelists who owe feedback on the interview (not declined, not shadows) and have not given it."""
     done = submitted_by(session, interview.id)
-    return [s.user_id for s in interview.panel if s.declined_at is None and s.user_id not in done]
+    return [
+        s.user_id
+        for s in interview.panel
+        if owes_feedback(s.role, s.declined_at is not None) and s.user_id not in done
+    ]
 
 
 def seat_of(interview: Interview, user: str) -> PanelSeat | None:

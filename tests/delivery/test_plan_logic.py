@@ -109,3 +109,11 @@ def test_digest_deadline_is_after_the_last_interview() -> None:
     d = digest_deadline_delivery(3, "CHIRE", START + H, TIMING)
     assert (d.kind, d.recipient, d.due_at) == (DeliveryKind.DIGEST, "CHIRE", START + 49 * H)
     assert d.dedupe_key == "digest.deadline:cl3:CHIRE:2026-12-01T16:00:00Z"
+
+
+def test_shadows_are_asked_for_feedback_but_never_chased() -> None:
+    f = InterviewFacts(7, 3, START, START + H, ("U1", "US"), "UREC", "UHM", shadows=frozenset({"US"}))
+    plan = plan_interview_deliveries(f, TIMING, START - 48 * H)
+    assert len(by(plan, DeliveryKind.FEEDBACK_REQUEST, "US")) == 1
+    assert by(plan, DeliveryKind.REMINDER, "US") == []
+    assert len(by(plan, DeliveryKind.REMINDER, "U1")) == 2
