@@ -1,0 +1,142 @@
+"""Digests and escalations through the dispatcher: first post with scorecards, later updates, deadlines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.delivery import planner
+from bot.delivery.relevance import late_panelists
+from bot.delivery.retry_logic import key_hash
+from models import CandidateLoop, DeliveryKind, DeliveryStatus, Feedback, Interview
+from tests.delivery.conftest import T0, settings
+from tests.delivery.data import rows, scheduled
+
+H = timedelta(hours=1)
+
+
+def submit(sf, interview_id: int, who: str) -> int:  # type: ignore[no-untyped-def]
+    with sf.begin() as s:
+        fb = Feedback(interview_id=interview_id, interviewer=who, status="submitted", submitted_at=T0)
+        s.add(fb)
+        s.flush()
+        return fb.id
+
+
+def digest_now(sf, cl_id: int, clock, reason: str) -> None:  # type: ignore[no-untyped-def]
+    with sf.begin() as s:
+        planner.plan_digest_now(s, cl_id, clock.now(), reason)
+
+
+def loop_state(sf, cl_id: int) -> CandidateLoop:  # type: ignore[no-untyped-def]
+    with sf() as s:
+        return s.get_one(CandidateLoop, cl_id)
+
+
+def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thread(
+    sf, slack, clock, make_dispatcher
+):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    fb1, fb2 = submit(sf, iid, "U1"), submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "all_in")
+    make_dispatcher().tick()
+    channel = slack.messages["C0HIRING"]
+    main = [m for m in channel if not m["thread_ts"]]
+    replies = [m for m in channel if m["thread_ts"]]
+    assert len(main) == 1 and len(replies) == 2
+    assert {m["thread_ts"] for m in replies} == {main[0]["ts"]}
+    cl = loop_state(sf, cl_id)
+    assert (cl.digest_channel, cl.digest_ts) == ("C0HIRING", main[0]["ts"])
+    [sent] = rows(sf, kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT)
+    assert sorted(sent.payload["replied"]) == sorted([fb1, fb2])
+
+
+def test_late_feedback_updates_the_digest_and_adds_only_its_scorecard(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1")
+    digest_now(sf, cl_id, clock, "all_in")
+    d = make_dispatcher()
+    d.tick()
+    clock.advance(H)
+    submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "late_feedback")
+    d.tick()
+    cl = loop_state(sf, cl_id)
+    [(update, _)] = slack.calls_of("chat.update")
+    assert (update["channel"], update["ts"]) == ("C0HIRING", cl.digest_ts)
+    channel = slack.messages["C0HIRING"]
+    assert len([m for m in channel if not m["thread_ts"]]) == 1  # still one digest
+    assert len([m for m in channel if m["thread_ts"] == cl.digest_ts]) == 2  # one scorecard each
+
+
+def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
+    digest_now(sf, cl_id, clock, "all_in")
+    make_dispatcher().tick()
+    with sf.begin() as s:  # an interview added later plans a new deadline
+        planner.plan_digest_deadline(s, s.get_one(CandidateLoop, cl_id), settings(), clock.now())
+        [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
+    clock.set(deadline.due_at)
+    make_dispatcher().tick()
+    [row] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
+    assert (row.status, row.last_error) == (DeliveryStatus.CANCELLED, "digest already posted")
+
+
+def test_deadline_digest_goes_out_when_feedback_is_missing(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
+    [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.status == DeliveryStatus.PENDING]
+    clock.set(deadline.due_at)
+    make_dispatcher().tick()
+    assert loop_state(sf, cl_id).digest_ts == slack.messages["C0HIRING"][0]["ts"]
+
+
+def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
+    sf, slack, clock, make_dispatcher
+):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1"), submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "all_in")
+    # The digest lands but its answer is lost; on the next try the first scorecard's answer is lost too.
+    slack.fail("chat.postMessage", "accept_drop")
+    d = make_dispatcher(backoff_base=timedelta(seconds=1))
+    assert d.tick().retried == 1
+    clock.advance(timedelta(minutes=1))
+    slack.fail("chat.postMessage", "accept_drop")  # the first scorecard reply, answer lost
+    assert d.tick().retried == 1
+    clock.advance(timedelta(minutes=5))
+    assert d.tick().sent == 1
+    channel = slack.messages["C0HIRING"]
+    main = [m for m in channel if not m["thread_ts"]]
+    assert len(main) == 1
+    assert len([m for m in channel if m["thread_ts"] == main[0]["ts"]]) == 2
+    assert loop_state(sf, cl_id).digest_ts == main[0]["ts"]
+    [row] = rows(sf, kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT)
+    assert key_hash(row.dedupe_key, "main") in slack.post_hashes()
+
+
+def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
+    sf, slack, clock, make_dispatcher
+):
+    cl_id, iid = scheduled(sf, T0 - 30 * H, ("U1", "U2", "U3"), T0 - 72 * H, settings())
+    with sf.begin() as s:
+        interview = s.get_one(Interview, iid)
+        interview.panel[2].role = "shadow"
+    submit(sf, iid, "U1")
+    with sf() as s:
+        assert late_panelists(s, s.get_one(Interview, iid)) == ["U2"]
+    clock.set(T0.replace(hour=11))  # escalation was due at T0 - 5h; 11:00 UTC is working hours
+    make_dispatcher(LOOPBOT_WORKING_HOURS="00:00-23:59").tick()
+    escalations = rows(sf, kind=DeliveryKind.ESCALATION)
+    assert {(e.recipient, e.status) for e in escalations} == {
+        ("U0RECRUIT", DeliveryStatus.SENT),
+        ("U0MANAGER", DeliveryStatus.SENT),
+    }
+    assert len(slack.messages["D0RECRUIT"]) == len(slack.messages["D0MANAGER"]) == 1
+
+
+def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 30 * H, ("U1",), T0 - 72 * H, settings())
+    submit(sf, iid, "U1")
+    make_dispatcher(LOOPBOT_WORKING_HOURS="00:00-23:59").tick()
+    escalations = rows(sf, kind=DeliveryKind.ESCALATION)
+    assert {(e.status, e.last_error) for e in escalations} == {(DeliveryStatus.CANCELLED, "all feedback in")}
+    assert "D0RECRUIT" not in slack.messages
