@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import click
@@ -21,7 +22,7 @@ def _factory() -> sessionmaker[Session]:
     return make_session_factory(make_engine(load_settings().database_url))
 
 
-def listing_query(candidate: str | None, statuses: tuple[str, ...]) -> Select[tuple[Delivery, str | None]]:
+def listing_query(candidate: str | None, statuses: tuple[str, ...]) -> Select[Delivery, str]:
     """Deliveries in the given statuses, optionally of candidates whose name contains `candidate`."""
     stmt = (
         select(Delivery, Candidate.name)
@@ -39,7 +40,7 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-def table(rows: list[tuple[str, ...]]) -> str:
+def table(rows: Sequence[Sequence[str]]) -> str:
     """A plain left-aligned text table with a header."""
     widths = [max(len(r[i]) for r in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
     return "\n".join(
