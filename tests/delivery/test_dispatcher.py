@@ -233,3 +233,23 @@ def test_close_releases_leases_still_held(sf, slack, clock, make_dispatcher):
     claim_due(sf, T0, T0 + timedelta(minutes=1), 10, d.worker_id + ":x")
     assert d.close() == 2
     assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))
+
+
+def test_a_reminder_deferred_over_the_dst_weekend_goes_at_nine_new_york_time(
+    sf, slack, clock, make_dispatcher
+):
+    # Friday 2026-03-06 10:00-11:00 EST; the second reminder (20 h after) falls on Saturday.
+    start = T0.replace(year=2026, month=3, day=6, hour=15)
+    clock.set(start - 48 * H)
+    scheduled(sf, start, ("UNY",), clock.now(), settings())
+    clock.set(start + 21 * H)
+    make_dispatcher().tick()
+    [second] = [r for r in rows(sf, kind=DeliveryKind.REMINDER) if r.payload["nth"] == 2]
+    # Clocks spring forward on Sunday: Monday 09:00 is EDT, 13:00 UTC (it would be 14:00 UTC a week earlier).
+    assert second.next_attempt_at == T0.replace(year=2026, month=3, day=9, hour=13)
+    clock.set(second.next_attempt_at - timedelta(minutes=1))
+    make_dispatcher().tick()  # the escalations to UTC recipients went at 09:00 UTC; not the reminder
+    assert one(sf, second.dedupe_key).status == DeliveryStatus.PENDING
+    clock.set(second.next_attempt_at)
+    make_dispatcher().tick()
+    assert one(sf, second.dedupe_key).status == DeliveryStatus.SENT
