@@ -1,0 +1,51 @@
+"""auth.test, users.info, users.lookupByEmail and conversations.open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.standin.api_chat import require
+from bot.standin.state import ApiError, State, invalid_arguments
+from bot.standin.workspace import dm_id
+
+
+def auth_test(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    ws = state.workspace
+    return {
+        "url": "https://standin.slack.invalid/",
+        "team": ws.team_name,
+        "user": "loopbot",
+        "team_id": ws.team_id,
+        "user_id": ws.bot_user_id,
+        "bot_id": ws.bot_id,
+        "is_enterprise_install": False,
+    }
+
+
+def users_info(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    """users.info: deactivated users are returned, with `deleted: true`, as Slack does."""
+    require(args, "user")
+    user = state.workspace.user(str(args["user"]))
+    if user is None:
+        raise ApiError("user_not_found")
+    return {"user": user.to_slack(state.workspace.team_id)}
+
+
+def users_lookup_by_email(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    require(args, "email")
+    user = state.workspace.by_email(str(args["email"]))
+    if user is None:
+        raise ApiError("users_not_found")
+    return {"user": user.to_slack(state.workspace.team_id)}
+
+
+def conversations_open(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    """conversations.open with one user: the app's DM with them (multi-person DMs are not modelled)."""
+    users = [u.strip() for u in str(args.get("users") or "").split(",") if u.strip()]
+    if args.get("channel"):
+        return {"channel": {"id": state.conversation(str(args["channel"]))}}
+    if not users:
+        raise invalid_arguments("missing required field: users or channel")
+    if len(users) > 1:
+        raise ApiError("not_supported")
+    return {"channel": {"id": dm_id(state.check_user(users[0])), "is_im": True, "user": users[0]}}

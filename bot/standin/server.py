@@ -1,0 +1,295 @@
+"""StandIn: a local Slack Web API over HTTP that records calls, enforces limits and injects faults."""
+
+from __future__ import annotations
+
+import copy
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from bot.standin import api_chat, api_misc, api_views
+from bot.standin.faults import Fault, FaultKind, Faults
+from bot.standin.ratelimit import Limiter, RateLimits
+from bot.standin.state import ApiError, Call, State
+from bot.standin.workspace import Workspace, default_workspace, dm_id
+
+Method = Callable[[State, dict[str, Any]], dict[str, Any]]
+METHODS: dict[str, Method] = {
+    "auth.test": api_misc.auth_test,
+    "chat.postMessage": api_chat.post_message,
+    "chat.update": api_chat.update,
+    "chat.postEphemeral": api_chat.post_ephemeral,
+    "chat.getPermalink": api_chat.get_permalink,
+    "conversations.open": api_misc.conversations_open,
+    "conversations.history": api_chat.history,
+    "conversations.replies": api_chat.replies,
+    "views.open": api_views.open_view,
+    "views.push": api_views.push,
+    "views.update": api_views.update,
+    "views.publish": api_views.publish,
+    "users.info": api_misc.users_info,
+    "users.lookupByEmail": api_misc.users_lookup_by_email,
+}
+# Arguments that arrive as JSON strings in form-encoded bodies (slack_sdk sends some calls as JSON).
+_JSON_ARGS = {"blocks": "invalid_blocks_format", "attachments": "invalid_attachments",
+              "metadata": "invalid_metadata_format", "view": "invalid_arguments"}  # fmt: skip
+
+
+class _Drop(Exception):
+    """Close the connection without answering."""
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # many clients connecting at once must not be refused
+
+
+class StandIn:
+    """A Slack Web API stand-in on 127.0.0.1; use as a context manager or start()/stop().
+
+    `tokens`: the accepted bot tokens (None accepts any token starting with "xox").
+    `latency`: seconds added to every call. `rate_limits`: see RateLimits (off by default).
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace | None = None,
+        latency: float = 0.0,
+        *,
+        tokens: Iterable[str] | None = None,
+        rate_limits: RateLimits | None = None,
+        trigger_ttl: float = 3.0,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.workspace = workspace or default_workspace()
+        self.latency = latency
+        self.tokens = set(tokens) if tokens is not None else None
+        self.state = State(self.workspace, trigger_ttl=trigger_ttl)
+        self.faults = Faults()
+        self.limiter = Limiter(rate_limits or RateLimits())
+        self._calls: list[Call] = []
+        self._lock = threading.Lock()
+        self._rate_limited: Counter[str] = Counter()
+        self._host = host
+        self._server = _Server((host, port), _handler_class(self))
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle
+    @property
+    def url(self) -> str:
+        return f"http://{self._host}:{self._server.server_port}/api/"
+
+    def start(self) -> StandIn:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="standin", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(5)
+        self._server.server_close()
+
+    def __enter__(self) -> StandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- what tests read
+    @property
+    def calls(self) -> list[Call]:
+        """Every call received so far, in arrival order (a snapshot)."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def messages(self, channel: str) -> list[dict[str, Any]]:
+        """Messages in a conversation, oldest first, thread replies included; a user id means their DM."""
+        key = dm_id(channel) if channel[:1] in ("U", "W") else channel
+        with self.state.lock:
+            return copy.deepcopy(self.state.messages.get(key, []))
+
+    def ephemerals(self, user: str | None = None) -> list[dict[str, Any]]:
+        with self.state.lock:
+            return [copy.deepcopy(e) for e in self.state.ephemerals if user in (None, e["user"])]
+
+    def view(self, view_id: str) -> dict[str, Any] | None:
+        with self.state.lock:
+            return copy.deepcopy(self.state.views.get(view_id))
+
+    def modal_stack(self, user: str | None = None) -> list[dict[str, Any]]:
+        """The open modal views of the user a trigger was minted for (root first)."""
+        with self.state.lock:
+            return [copy.deepcopy(self.state.views[v]) for v in self.state.stacks.get(user or "", [])]
+
+    def home(self, user: str) -> dict[str, Any] | None:
+        """The App Home view last published for a user."""
+        with self.state.lock:
+            view_id = self.state.homes.get(user)
+            return copy.deepcopy(self.state.views[view_id]) if view_id else None
+
+    def rate_limited(self, method: str | None = None) -> int:
+        """How many 429s were sent (injected or from the limiter), for `method` or in all."""
+        with self._lock:
+            return self._rate_limited[method] if method else sum(self._rate_limited.values())
+
+    def new_trigger_id(self, user: str | None = None) -> str:
+        """A trigger id as an interaction from `user` would carry: usable once, within `trigger_ttl`."""
+        return self.state.new_trigger_id(user)
+
+    def close_modals(self, user: str | None = None) -> None:
+        """The user closed their modal (the stack is gone)."""
+        with self.state.lock:
+            self.state.stacks.pop(user or "", None)
+
+    def reset_calls(self) -> None:
+        with self._lock:
+            self._calls.clear()
+            self._rate_limited.clear()
+
+    # -- fault injection
+    def inject_rate_limit(self, method: str, n: int = 1, retry_after: int = 1) -> None:
+        """The next n calls of `method` ("*" for any) answer 429 with Retry-After."""
+        self.faults.add(method, Fault(FaultKind.RATE_LIMIT, retry_after=retry_after), n)
+
+    def inject_server_error(self, method: str, n: int = 1, status: int = 500) -> None:
+        self.faults.add(method, Fault(FaultKind.SERVER_ERROR, status=status), n)
+
+    def inject_error(self, method: str, error: str, n: int = 1) -> None:
+        """The next n calls answer `{"ok": false, "error": error}` and change nothing."""
+        self.faults.add(method, Fault(FaultKind.ERROR, error=error), n)
+
+    def inject_slow(self, method: str, seconds: float, n: int = 1) -> None:
+        self.faults.add(method, Fault(FaultKind.SLOW, seconds=seconds), n)
+
+    def inject_drop(self, method: str, n: int = 1, after_accept: bool = False) -> None:
+        """Close the connection without answering; with after_accept the call takes effect first."""
+        kind = FaultKind.DROP_AFTER_ACCEPT if after_accept else FaultKind.DROP
+        self.faults.add(method, Fault(kind), n)
+
+    # -- serving
+    def _count_429(self, method: str) -> None:
+        with self._lock:
+            self._rate_limited[method] += 1
+
+    def handle(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict, dict]:
+        """Answer one call: (HTTP status, JSON body, extra headers); raises _Drop to hang up."""
+        call = Call(method=method, args=args, at=time.time(), token=token)
+        with self._lock:
+            self._calls.append(call)
+        status, body, headers = self._answer(call)
+        call.status, call.outcome = status, (body.get("error") or "ok") if status == 200 else f"http_{status}"
+        return status, body, headers
+
+    def _answer(self, call: Call) -> tuple[int, dict, dict]:
+        if self.latency:
+            time.sleep(self.latency)
+        fault = self.faults.next(call.method)
+        if fault and fault.kind is FaultKind.SLOW:
+            time.sleep(fault.seconds)
+        elif fault and fault.kind is FaultKind.RATE_LIMIT:
+            self._count_429(call.method)
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+        elif fault and fault.kind is FaultKind.SERVER_ERROR:
+            return fault.status, {}, {}
+        elif fault and fault.kind is FaultKind.ERROR:
+            return 200, {"ok": False, "error": fault.error}, {}
+        elif fault and fault.kind is FaultKind.DROP:
+            call.outcome = "dropped"
+            raise _Drop
+        body = self._run(call)
+        if fault and fault.kind is FaultKind.DROP_AFTER_ACCEPT:
+            call.outcome = "accepted_dropped"
+            raise _Drop
+        if body.get("error") == "ratelimited":
+            return 429, body, {"Retry-After": str(body.pop("retry_after"))}
+        return 200, body, {}
+
+    def _run(self, call: Call) -> dict[str, Any]:
+        fn = METHODS.get(call.method)
+        try:
+            if fn is None:
+                raise ApiError("unknown_method")
+            if not call.token:
+                raise ApiError("not_authed")
+            if not (call.token in self.tokens if self.tokens is not None else call.token.startswith("xox")):
+                raise ApiError("invalid_auth")
+            for key, error in _JSON_ARGS.items():
+                if isinstance(call.args.get(key), str) and call.args[key]:
+                    try:
+                        call.args[key] = json.loads(call.args[key])
+                    except ValueError:
+                        raise ApiError(error) from None
+            wait = self.limiter.check(call.method, self._limit_channel(call))
+            if wait is not None:
+                self._count_429(call.method)
+                return {"ok": False, "error": "ratelimited", "retry_after": wait}
+            with self.state.lock:
+                return {"ok": True, **fn(self.state, call.args)}
+        except ApiError as exc:
+            return {"ok": False, "error": exc.error, **exc.extra}
+
+    def _limit_channel(self, call: Call) -> str | None:
+        channel = str(call.args.get("channel") or "")
+        return dm_id(channel) if channel[:1] in ("U", "W") else channel or None
+
+
+def _handler_class(standin: StandIn) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            self._serve()
+
+        def do_POST(self) -> None:  # noqa: N802
+            self._serve()
+
+        def _serve(self) -> None:
+            url = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            if not url.path.startswith("/api/"):
+                return self._send(404, {"ok": False, "error": "not_found"}, {})
+            args: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
+            try:
+                if raw and "json" in (self.headers.get("Content-Type") or ""):
+                    args.update(json.loads(raw))
+                elif raw:
+                    args.update(parse_qsl(raw.decode(), keep_blank_values=True))
+            except (ValueError, TypeError):
+                return self._send(200, {"ok": False, "error": "invalid_json"}, {})
+            auth = self.headers.get("Authorization") or ""
+            token = auth[7:].strip() if auth.startswith("Bearer ") else args.pop("token", None)
+            args.pop("token", None)
+            try:
+                status, body, headers = standin.handle(url.path[5:], args, token or None)
+            except _Drop:
+                self.close_connection = True
+                return
+            self._send(status, body, headers)
+
+        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+            # A 5xx answers like Slack's edge does: an HTML page, not JSON.
+            data = json.dumps(body).encode() if status < 500 else b"<html><body>Server error</body></html>"
+            self.send_response(status)
+            kind = "application/json; charset=utf-8" if status < 500 else "text/html"
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+    return Handler
