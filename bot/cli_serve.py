@@ -4,4 +4,27 @@ from __future__ import annotations
 
 import click
 
-COMMANDS: list[click.Command] = []
+from bot.settings import load_settings
+
+
+@click.command("serve")
+@click.option("--socket-mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN), not HTTP.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on (HTTP mode).")
+@click.option("--port", type=int, default=None, help="Port to listen on (HTTP mode); default PORT.")
+@click.option("--threads", type=int, default=8, show_default=True, help="HTTP worker threads.")
+def serve(socket_mode: bool, host: str, port: int | None, threads: int) -> None:
+    """Run loopbot: Slack requests at POST /slack/events, GET /healthz, and the delivery dispatcher.
+
+    Migrations are not applied here: run `loopbot db upgrade` first.
+    """
+    from bot import server
+
+    overrides = {"PORT": port} if port is not None else {}
+    settings = load_settings(**overrides)
+    if socket_mode:
+        server.serve_socket_mode(settings)
+    else:
+        server.serve_http(settings, host=host, threads=threads)
+
+
+COMMANDS: list[click.Command] = [serve]

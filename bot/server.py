@@ -1,0 +1,152 @@
+"""What `loopbot serve` runs: Bolt at POST /slack/events and GET /healthz on waitress, plus the dispatcher."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import Engine
+
+from bot import migrate
+from bot.app import create_app, make_client
+from bot.db import make_engine, make_session_factory, ping
+from bot.deps import Deps
+from bot.settings import Settings
+
+log = logging.getLogger("loopbot.server")
+EVENTS_PATH = "/slack/events"
+HEALTH_PATH = "/healthz"
+
+Wsgi = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """A one-line message when the database is not migrated to head, else None."""
+    script = ScriptDirectory.from_config(migrate.alembic_config(engine.url.render_as_string(False)))
+    heads = set(script.get_heads())
+    try:
+        with engine.connect() as conn:
+            current = set(MigrationContext.configure(conn).get_current_heads())
+    except Exception as exc:  # noqa: BLE001 - any failure to read the version is reported as such
+        return f"loopbot: cannot read the database schema version ({type(exc).__name__}: {exc})"
+    if current != heads:
+        at = ", ".join(sorted(current)) or "empty"
+        return f"loopbot: the database schema is not at head (at {at}); run `loopbot db upgrade` first"
+    return None
+
+
+def wsgi_app(app: App, engine: Engine) -> Wsgi:
+    """Slack's requests go to Bolt; /healthz answers 200 when the database does, 503 otherwise."""
+    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            healthy = ping(engine)
+            body = json.dumps({"ok": healthy}).encode()
+            status = "200 OK" if healthy else "503 Service Unavailable"
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        return slack(environ, start_response)
+
+    return application
+
+
+@dataclass
+class Runtime:
+    engine: Engine
+    deps: Deps
+    app: App
+
+
+def build(settings: Settings) -> Runtime:
+    """Engine (schema checked, never migrated here), Bolt app and the Deps the dispatcher shares."""
+    engine = make_engine(settings.database_url)
+    problem = schema_problem(engine)
+    if problem:
+        engine.dispose()
+        raise SystemExit(problem)
+    session_factory = make_session_factory(engine)
+    client = make_client(settings)
+    deps = Deps(settings=settings, session_factory=session_factory, client=client)
+    return Runtime(engine, deps, create_app(settings, session_factory, client=client))
+
+
+@contextmanager
+def dispatcher_running(deps: Deps) -> Iterator[None]:
+    """The delivery dispatcher in this process; on the way out it stops and waits for the running tick."""
+    from bot.delivery.scheduler import start_dispatcher  # imported lazily: heavy, and only serve needs it
+
+    scheduler = start_dispatcher(deps)
+    try:
+        yield
+    finally:
+        scheduler.shutdown(wait=True)
+
+
+@contextmanager
+def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
+    """Run `stop` on SIGTERM/SIGINT while inside the block; restore the previous handlers after."""
+
+    def handler(signum: int, _frame: FrameType | None) -> None:
+        log.info("server.stopping signal=%s", signal.Signals(signum).name)
+        stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def serve_http(settings: Settings, host: str = "0.0.0.0", threads: int = 8) -> None:
+    """HTTP mode: serve until SIGTERM, then stop the dispatcher (waiting for it) and the server."""
+    from waitress import create_server
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    rt = build(settings)
+    server = create_server(wsgi_app(rt.app, rt.engine), host=host, port=settings.port, threads=threads)
+
+    def interrupt() -> None:
+        # Raised inside waitress's loop, which catches it and shuts its worker threads down.
+        raise SystemExit(0)
+
+    try:
+        with dispatcher_running(rt.deps), stop_on_signals(interrupt):
+            log.info("server.listening url=http://%s:%s%s", host, settings.port, EVENTS_PATH)
+            server.run()
+    finally:
+        server.close()
+        rt.engine.dispose()
+        log.info("server.stopped")
+
+
+def serve_socket_mode(settings: Settings) -> None:
+    """Socket Mode: the same app over a WebSocket (no public URL), until SIGTERM."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    rt = build(settings)
+    handler = SocketModeHandler(rt.app, settings.slack_app_token)
+    stopped = threading.Event()
+    try:
+        with dispatcher_running(rt.deps), stop_on_signals(stopped.set):
+            handler.connect()
+            log.info("server.socket_mode_connected")
+            while not stopped.wait(0.5):
+                pass
+    finally:
+        handler.close()
+        rt.engine.dispose()
+        log.info("server.stopped")
