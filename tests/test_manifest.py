@@ -1,0 +1,84 @@
+"""manifest.yml follows the rules of Slack's manifest schema that matter, and asks only for needed scopes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+MANIFEST = Path(__file__).resolve().parent.parent / "manifest.yml"
+TOP_LEVEL = {"_metadata", "display_information", "features", "oauth_config", "settings", "functions",
+             "workflows", "outgoing_domains", "types", "datastores"}  # fmt: skip
+# Each scope loopbot may ask for, with the Web API method or feature that needs it.
+ALLOWED_SCOPES = {
+    "chat:write": "chat.postMessage, chat.update, chat.postEphemeral",
+    "im:write": "conversations.open",
+    "im:history": "conversations.history in DMs (finding a post whose answer was lost)",
+    "channels:history": "conversations.history/replies in a public hiring channel",
+    "groups:history": "conversations.history/replies in a private hiring channel",
+    "commands": "/loop",
+    "users:read": "users.info (time zones)",
+    "users:read.email": "users.lookupByEmail",
+}
+REQUIRED_SCOPES = {"chat:write", "im:write", "commands", "users:read", "im:history"}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    data = YAML(typ="safe").load(MANIFEST.read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def test_only_known_top_level_keys_and_the_required_ones(manifest: dict[str, Any]) -> None:
+    assert set(manifest) <= TOP_LEVEL
+    name = manifest["display_information"]["name"]
+    assert 1 <= len(name) <= 35
+    assert len(manifest["display_information"].get("description", "")) <= 140
+    long = manifest["display_information"].get("long_description")
+    assert long is None or 175 <= len(long) <= 4000
+    assert re.fullmatch(r"#[0-9a-fA-F]{6}", manifest["display_information"]["background_color"])
+
+
+def test_bot_user_and_app_home(manifest: dict[str, Any]) -> None:
+    features = manifest["features"]
+    assert 1 <= len(features["bot_user"]["display_name"]) <= 80
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert features["app_home"]["messages_tab_enabled"] is True
+
+
+def test_slash_command_rules(manifest: dict[str, Any]) -> None:
+    commands = manifest["features"]["slash_commands"]
+    assert [c["command"] for c in commands] == ["/loop"]
+    for command in commands:
+        assert command["command"].startswith("/")
+        assert 2 <= len(command["command"]) <= 32
+        assert re.fullmatch(r"/[a-z0-9_-]+", command["command"])
+        assert 1 <= len(command["description"]) <= 2000
+        assert len(command.get("usage_hint", "")) <= 1000
+        assert command["url"].startswith("https://")
+
+
+def test_interactivity_and_events_point_at_the_bolt_endpoint(manifest: dict[str, Any]) -> None:
+    settings = manifest["settings"]
+    assert settings["interactivity"]["is_enabled"] is True
+    assert "app_home_opened" in settings["event_subscriptions"]["bot_events"]
+    urls = [
+        settings["interactivity"]["request_url"],
+        settings["event_subscriptions"]["request_url"],
+        *(c["url"] for c in manifest["features"]["slash_commands"]),
+    ]
+    for url in urls:
+        assert re.fullmatch(r"https://[a-z0-9.-]+/slack/events", url), url
+    assert isinstance(settings["socket_mode_enabled"], bool)
+
+
+def test_scopes_are_needed_and_sufficient(manifest: dict[str, Any]) -> None:
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert len(scopes) == len(set(scopes))
+    assert set(scopes) <= set(ALLOWED_SCOPES), set(scopes) - set(ALLOWED_SCOPES)
+    assert set(scopes) >= REQUIRED_SCOPES, REQUIRED_SCOPES - set(scopes)
+    assert "user" not in manifest["oauth_config"]["scopes"]  # a bot, never a user token
