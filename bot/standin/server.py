@@ -86,7 +86,9 @@ class StandIn:
         return f"http://{self._host}:{self._server.server_port}/api/"
 
     def start(self) -> StandIn:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="standin", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), name="standin", daemon=True
+        )
         self._thread.start()
         return self
 
