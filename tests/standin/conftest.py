@@ -14,7 +14,7 @@ TOKEN = "xoxb-standin-test"
 
 @pytest.fixture
 def standin() -> Iterator[StandIn]:
-    with StandIn(tokens=[TOKEN], trigger_ttl=0.5) as server:
+    with StandIn(tokens=[TOKEN, "xoxb-standin"], trigger_ttl=0.5) as server:
         yield server
 
 
