@@ -135,3 +135,13 @@ def test_a_long_scale_uses_a_select_without_descriptions() -> None:
     assert element["type"] == "static_select" and len(element["options"]) == 13
     assert all("description" not in o and len(o["text"]["text"]) <= 75 for o in element["options"])
     assert element["initial_option"]["value"] == "l3"
+
+
+def test_big_kit_view_passes_the_stand_ins_independent_checks() -> None:
+    from bot.standin import blockkit
+
+    questions = [
+        kit_question(f"q{n}", great_signals=[f"g{k} " + "x" * 120 for k in range(14)]) for n in range(30)
+    ]
+    view = _view(kits={"U1": kit(questions=questions)})
+    assert blockkit.view(view, "modal") == []

@@ -196,3 +196,16 @@ def test_declined_confirmation_replaces_the_buttons() -> None:
         ).to_dict()
     )
     assert updated[:-1] == message.blocks_dicts()[:-1]
+
+
+def test_long_kit_passes_the_stand_ins_independent_block_kit_checks() -> None:
+    from bot.standin import blockkit
+
+    questions = [
+        kit_question(f"q{n}", prompt="word " * 700, great_signals=["signal " * 40] * 12) for n in range(30)
+    ]
+    i = memory_interview([("U1", "lead")], kits={"U1": kit(questions=questions)})
+    messages = prep.prep_messages(i, i.panel[0], NOW)
+    assert len(messages) > 2
+    for m in messages:
+        assert blockkit.blocks(m.blocks_dicts(), limits.MESSAGE_BLOCKS) == []
