@@ -8,12 +8,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 from bot.standin import api_chat, api_misc, api_views
 from bot.standin.faults import Fault, FaultKind, Faults
+from bot.standin.httpd import Drop, Server, handler_class
 from bot.standin.ratelimit import Limiter, RateLimits
 from bot.standin.state import ApiError, Call, State
 from bot.standin.workspace import Workspace, default_workspace, dm_id
@@ -38,15 +37,6 @@ METHODS: dict[str, Method] = {
 # Arguments that arrive as JSON strings in form-encoded bodies (slack_sdk sends some calls as JSON).
 _JSON_ARGS = {"blocks": "invalid_blocks_format", "attachments": "invalid_attachments",
               "metadata": "invalid_metadata_format", "view": "invalid_arguments"}  # fmt: skip
-
-
-class _Drop(Exception):
-    """Close the connection without answering."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 256  # many clients connecting at once must not be refused
 
 
 class StandIn:
@@ -77,7 +67,7 @@ class StandIn:
         self._lock = threading.Lock()
         self._rate_limited: Counter[str] = Counter()
         self._host = host
-        self._server = _Server((host, port), _handler_class(self))
+        self._server = Server((host, port), handler_class(self))
         self._thread: threading.Thread | None = None
 
     # -- lifecycle
@@ -184,7 +174,7 @@ class StandIn:
             self._rate_limited[method] += 1
 
     def handle(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict, dict]:
-        """Answer one call: (HTTP status, JSON body, extra headers); raises _Drop to hang up."""
+        """Answer one call: (HTTP status, JSON body, extra headers); raises Drop to hang up."""
         call = Call(method=method, args=args, at=time.time(), token=token)
         with self._lock:
             self._calls.append(call)
@@ -207,11 +197,11 @@ class StandIn:
             return 200, {"ok": False, "error": fault.error}, {}
         elif fault and fault.kind is FaultKind.DROP:
             call.outcome = "dropped"
-            raise _Drop
+            raise Drop
         body = self._run(call)
         if fault and fault.kind is FaultKind.DROP_AFTER_ACCEPT:
             call.outcome = "accepted_dropped"
-            raise _Drop
+            raise Drop
         if body.get("error") == "ratelimited":
             return 429, body, {"Retry-After": str(body.pop("retry_after"))}
         return 200, body, {}
@@ -243,55 +233,3 @@ class StandIn:
     def _limit_channel(self, call: Call) -> str | None:
         channel = str(call.args.get("channel") or "")
         return dm_id(channel) if channel[:1] in ("U", "W") else channel or None
-
-
-def _handler_class(standin: StandIn) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            self._serve()
-
-        def do_POST(self) -> None:  # noqa: N802
-            self._serve()
-
-        def _serve(self) -> None:
-            url = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            if not url.path.startswith("/api/"):
-                return self._send(404, {"ok": False, "error": "not_found"}, {})
-            args: dict[str, Any] = dict(parse_qsl(url.query, keep_blank_values=True))
-            try:
-                if raw and "json" in (self.headers.get("Content-Type") or ""):
-                    args.update(json.loads(raw))
-                elif raw:
-                    args.update(parse_qsl(raw.decode(), keep_blank_values=True))
-            except (ValueError, TypeError):
-                return self._send(200, {"ok": False, "error": "invalid_json"}, {})
-            auth = self.headers.get("Authorization") or ""
-            token = auth[7:].strip() if auth.startswith("Bearer ") else args.pop("token", None)
-            args.pop("token", None)
-            try:
-                status, body, headers = standin.handle(url.path[5:], args, token or None)
-            except _Drop:
-                self.close_connection = True
-                return
-            self._send(status, body, headers)
-
-        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
-            # A 5xx answers like Slack's edge does: an HTML page, not JSON.
-            data = json.dumps(body).encode() if status < 500 else b"<html><body>Server error</body></html>"
-            self.send_response(status)
-            kind = "application/json; charset=utf-8" if status < 500 else "text/html"
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
