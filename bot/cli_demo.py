@@ -2,6 +2,71 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from bot.demo import QUIET_LOGGERS
+
+CONNECT = """\
+To run loopbot in your own Slack workspace (README, "Connect a Slack workspace"):
+  1. api.slack.com/apps -> Create New App -> From an app manifest, and paste manifest.yml.
+  2. Socket Mode (a laptop): create an app-level token (connections:write) and set SLACK_APP_TOKEN.
+     HTTP mode (production): set socket_mode_enabled: false and your host in the manifest's URLs.
+  3. Install the app; set SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET, then ./run.sh."""
+
+
+@click.command("demo")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Directory for transcript.html.",
+)
+@click.option(
+    "--start",
+    type=click.DateTime(formats=["%Y-%m-%dT%H:%M"]),
+    default=None,
+    help="Simulated start (UTC, e.g. 2030-03-04T07:00); default: 07:00 next Monday.",
+)
+@click.option("--summary-only", is_flag=True, help="Print who saw what, not every message.")
+@click.option("--verbose", is_flag=True, help="Show loopbot's own logs too.")
+def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: bool) -> None:
+    """Run the whole workflow offline: a local Slack stand-in, temporary SQLite, simulated time.
+
+    A candidate's loop is scheduled from the example content; prep DMs go out, interviews end,
+    simulated interviewers submit feedback (one late), and the digest is posted and updated.
+    Prints what each person saw and writes the same as an HTML page.
+    """
+    # Before the imports: alembic logs its plugins at import time, and the transcript is the output.
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
+    from bot.demo.runner import run_demo
+
+    result = run_demo(start=start.replace(tzinfo=UTC) if start else None, verbose=verbose)
+    transcript = result.transcript
+    if not summary_only:
+        click.echo(transcript.text())
+        click.echo("")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    page = out_dir / "transcript.html"
+    page.write_text(transcript.html("loopbot demo: what everyone saw"), encoding="utf-8")
+    click.echo("Who saw what:")
+    for line in transcript.summary():
+        click.echo(line)
+    click.echo("")
+    click.echo(
+        f"Simulated {result.started:%a %d %b %H:%M} to {result.finished:%a %d %b %H:%M} UTC "
+        f"in {result.ticks} dispatcher ticks; {len(result.standin.calls)} Web API calls to the stand-in."
+    )
+    click.echo(f"Outbox: {len(result.outbox)} deliveries planned: {result.outbox_summary()}.")
+    click.echo(f"Finished in {result.elapsed:.1f} s. HTML transcript: {page}")
+    click.echo("")
+    click.echo(CONNECT)
+
+
+COMMANDS: list[click.Command] = [demo]

@@ -9,23 +9,47 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-_DATE = re.compile(r"<!date\^(\d+)\^[^|>]*\|([^>]*)>")
+_DATE = re.compile(r"<!date\^(\d+)\^([^|>^]*)(?:\^[^|>]*)?\|([^>]*)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
 _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 Names = Callable[[str], str]
+# The shortcodes loopbot's messages use, as the emoji a Slack client shows.
+EMOJI = {
+    ":white_check_mark:": "✅", ":warning:": "⚠️", ":x:": "❌", ":red_circle:": "🔴", ":pencil:": "✏️",
+    ":no_entry_sign:": "🚫", ":memo:": "📝", ":hourglass:": "⌛", ":alarm_clock:": "⏰",
+    ":bar_chart:": "📊", ":rotating_light:": "🚨", ":speech_balloon:": "💬", ":calendar:": "📅",
+    ":hourglass_flowing_sand:": "⏳", ":thumbsup:": "👍", ":thumbsdown:": "👎", ":question:": "❓",
+}  # fmt: skip
+_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+# Slack date-token parts, as strftime formats.
+_DATE_PARTS = {
+    "{date_num}": "%Y-%m-%d", "{date}": "%B %d, %Y", "{date_short}": "%b %d, %Y",
+    "{date_long}": "%A, %B %d, %Y", "{date_pretty}": "%a %d %b %Y", "{date_short_pretty}": "%a %d %b %Y",
+    "{date_long_pretty}": "%A %d %B %Y", "{time}": "%H:%M", "{time_secs}": "%H:%M:%S",
+}  # fmt: skip
+
+
+def format_date(when: datetime, fmt: str, tz: str) -> str:
+    """A Slack date token's format (`{date_short_pretty} at {time}`) for a reader in `tz`."""
+    local = when.astimezone(ZoneInfo(tz))
+    out = fmt
+    for token, pattern in _DATE_PARTS.items():
+        out = out.replace(token, local.strftime(pattern))
+    # Show the zone after a time, so a reader of the transcript knows whose clock it is.
+    return out + (" " + (local.tzname() or tz) if "{time" in fmt else "")
 
 
 def mrkdwn(text: str, tz: str = "UTC", names: Names = str) -> str:
     """Resolve Slack tokens the way the client does for a reader in `tz`, then unescape."""
-    zone = ZoneInfo(tz)
 
     def _date(match: re.Match[str]) -> str:
-        when = datetime.fromtimestamp(int(match.group(1)), UTC).astimezone(zone)
-        return when.strftime("%a %d %b %Y at %H:%M ") + (when.tzname() or tz)
+        when = datetime.fromtimestamp(int(match.group(1)), UTC)
+        return format_date(when, match.group(2) or "{date_short_pretty} at {time}", tz)
 
     text = _DATE.sub(_date, text)
+    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
     text = _USER.sub(lambda m: "@" + names(m.group(1)), text)
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or names(m.group(1))), text)
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
@@ -58,6 +82,20 @@ def _element(el: dict[str, Any], tz: str, names: Names) -> str:
     return f"<{kind.replace('_', ' ')}>"
 
 
+def _choices(element: dict[str, Any], tz: str, names: Names) -> list[str]:
+    """Checkboxes and radio buttons one option a line, ticked as the reader sees them."""
+    picked = {o.get("value") for o in element.get("initial_options") or []}
+    if element.get("initial_option"):
+        picked.add(element["initial_option"].get("value"))
+    box = ("☐", "☑") if element.get("type") == "checkboxes" else ("○", "◉")
+    lines = []
+    for option in element.get("options", []):
+        text = _text(option.get("text"), tz, names)
+        more = _text(option.get("description"), tz, names)
+        lines.append(f"    {box[option.get('value') in picked]} {text}{' ' + more if more else ''}")
+    return lines
+
+
 def block_lines(blocks: Iterable[dict[str, Any]], tz: str = "UTC", names: Names = str) -> list[str]:
     """Render blocks as indented text lines."""
     lines: list[str] = []
@@ -80,10 +118,12 @@ def block_lines(blocks: Iterable[dict[str, Any]], tz: str = "UTC", names: Names 
         elif kind == "actions":
             lines.append("  " + "  ".join(_element(e, tz, names) for e in block.get("elements", [])))
         elif kind == "input":
-            label = _text(block.get("label"), tz, names)
-            lines.append(
-                f"  {label}{'' if block.get('optional') else ' *'}: {_element(block['element'], tz, names)}"
-            )
+            label = _text(block.get("label"), tz, names) + ("" if block.get("optional") else " *")
+            element = block["element"]
+            if element.get("type") in ("checkboxes", "radio_buttons"):
+                lines += [f"  {label}", *_choices(element, tz, names)]
+            else:
+                lines.append(f"  {label}: {_element(element, tz, names)}")
         else:
             lines.append(f"  <{kind}>")
     return lines

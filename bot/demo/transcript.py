@@ -1,0 +1,154 @@
+"""What each person saw, in order: Web API calls the stand-in recorded, stamped with simulated time."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.demo import workspace as ws
+from bot.demo.render import block_lines, mrkdwn, to_html, view_lines
+from bot.standin import Call, StandIn
+
+# Web API methods whose effect someone sees; the rest (users.info, history lookups...) are plumbing.
+VISIBLE = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
+           "views.update", "views.publish")  # fmt: skip
+
+MODAL_TITLES = {"views.open": "modal opened", "views.push": "modal pushed"}
+
+
+@dataclass
+class Entry:
+    """One thing someone saw (or did): `audience` is a user id or the hiring channel."""
+
+    at: datetime
+    audience: str
+    kind: str  # dm | channel | thread | update | ephemeral | modal | home | action | error
+    title: str
+    lines: list[str] = field(default_factory=list)
+
+    def heading(self) -> str:
+        who = ws.display_name(self.audience)
+        when = self.at.strftime("%a %d %b %H:%M UTC")
+        if self.kind == "action":
+            return f"{when} · {who} {self.title}"
+        if self.audience in ws.BY_ID:
+            local = self.at.astimezone(ZoneInfo(ws.person(self.audience).tz))
+            who += f" ({local.strftime('%a %H:%M')} {local.tzname()})"
+        return f"{when} · {who} · {self.title}"
+
+
+def _tz(audience: str) -> str:
+    return ws.person(audience).tz if audience in ws.BY_ID else "UTC"
+
+
+def _user_of(conversation: str) -> str:
+    """The user a DM id (D...) belongs to; other ids unchanged."""
+    return "U" + conversation[1:] if conversation[:1] == "D" else conversation
+
+
+def message_lines(args: dict[str, Any], tz: str) -> list[str]:
+    """A posted or updated message as its reader sees it: the blocks, or the text without them."""
+    blocks = args.get("blocks")
+    if isinstance(blocks, list) and blocks:
+        return block_lines(blocks, tz, ws.mention_name)
+    return mrkdwn(str(args.get("text") or ""), tz, ws.mention_name).splitlines()
+
+
+class Transcript:
+    """Entries in the order they happened; `collect` turns new stand-in calls into entries."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+        self._seen = 0
+
+    def add(
+        self, at: datetime, audience: str, kind: str, title: str, lines: list[str] | None = None
+    ) -> Entry:
+        entry = Entry(at, audience, kind, title, list(lines or []))
+        self.entries.append(entry)
+        return entry
+
+    def action(self, at: datetime, user: str, text: str) -> Entry:
+        """Something a simulated person did (clicked, typed, submitted)."""
+        return self.add(at, user, "action", f"▶ {text}")
+
+    def collect(self, standin: StandIn, now: datetime) -> int:
+        """Turn the calls received since the last collect into entries at `now`; returns how many."""
+        calls = standin.calls
+        added = 0
+        for call in calls[self._seen :]:
+            if call.outcome == "pending":
+                break  # still being answered: pick it up next time, in order
+            self._seen += 1
+            if call.method in VISIBLE:
+                added += self._entry(standin, call, now)
+        return added
+
+    def _entry(self, standin: StandIn, call: Call, now: datetime) -> int:
+        args = call.args
+        if call.outcome != "ok":
+            target = str(args.get("channel") or args.get("user_id") or args.get("user") or "?")
+            self.add(now, _user_of(target), "error", f"⚠ {call.method} failed: {call.outcome}")
+            return 1
+        if call.method == "chat.postMessage":
+            target = _user_of(str(args["channel"]))
+            if target == ws.HIRING_CHANNEL or target[:1] in ("C", "G"):
+                threaded = bool(args.get("thread_ts"))
+                kind, title = ("thread", "thread reply") if threaded else ("channel", "channel message")
+            else:
+                kind, title = "dm", "direct message from loopbot"
+            self.add(now, target, kind, title, message_lines(args, _tz(target)))
+        elif call.method == "chat.update":
+            target = _user_of(str(args["channel"]))
+            self.add(now, target, "update", "message updated in place", message_lines(args, _tz(target)))
+        elif call.method == "chat.postEphemeral":
+            user = str(args["user"])
+            self.add(now, user, "ephemeral", "only visible to you", message_lines(args, _tz(user)))
+        elif call.method == "views.publish":
+            user = str(args["user_id"])
+            self.add(now, user, "home", "App Home tab", view_lines(args["view"], _tz(user), ws.mention_name))
+        else:
+            user = self._view_owner(standin, args)
+            title = MODAL_TITLES.get(call.method, "modal updated")
+            self.add(now, user, "modal", title, view_lines(args["view"], _tz(user), ws.mention_name))
+        return 1
+
+    @staticmethod
+    def _view_owner(standin: StandIn, args: dict[str, Any]) -> str:
+        with standin.state.lock:
+            trigger = standin.state.triggers.get(str(args.get("trigger_id") or ""))
+            if trigger is not None and trigger.user:
+                return trigger.user
+            return standin.state.view_owner.get(str(args.get("view_id") or ""), "?")
+
+    # -- output
+    def of(self, audience: str) -> list[Entry]:
+        return [e for e in self.entries if e.audience == audience]
+
+    def text(self) -> str:
+        """The whole transcript as plain text."""
+        out: list[str] = []
+        for e in self.entries:
+            if e.kind == "action":
+                out += ["", f"  {e.heading()}", *(f"      {line}" for line in e.lines)]
+                continue
+            out += ["", f"━━ {e.heading()}"]
+            out += ["   " + line if line else "" for line in e.lines]
+        return "\n".join(out).lstrip("\n")
+
+    def summary(self) -> list[str]:
+        """Per person: how many of each kind of thing they saw."""
+        lines = []
+        for audience in [p.id for p in ws.PEOPLE] + [ws.HIRING_CHANNEL]:
+            counts = Counter(e.title for e in self.of(audience) if e.kind != "action")
+            if counts:
+                what = ", ".join(f"{n} × {title}" for title, n in counts.items())
+                lines.append(f"  {ws.display_name(audience)}: {what}")
+        return lines
+
+    def html(self, title: str) -> str:
+        """The transcript as one self-contained HTML page."""
+        return to_html([(e.heading(), e.lines) for e in self.entries], title)

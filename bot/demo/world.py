@@ -1,0 +1,176 @@
+"""The demo's moving parts: simulated time, the dispatcher, the real Bolt app and the Slack stand-in.
+
+People act only through the app, as Slack would deliver their clicks: signed `block_actions`,
+`view_submission`, `view_closed` and `app_home_opened` requests dispatched to `create_app()`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import App, BoltRequest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from blocks.ids import ActionId
+from bot.clock import FakeClock
+from bot.delivery.dispatcher import Dispatcher
+from bot.demo import forms
+from bot.demo.render import view_lines
+from bot.demo.transcript import Transcript
+from bot.demo.workspace import mention_name, person
+from bot.standin import StandIn, dm_id
+from bot.standin.signing import (
+    app_home_opened,
+    block_actions_payload,
+    event_body,
+    interaction_body,
+    signed_headers,
+    view_closed_payload,
+    view_submission_payload,
+)
+from models import Delivery, DeliveryStatus
+
+WAIT_SECONDS = 10.0
+
+
+class DemoError(RuntimeError):
+    """The app did not do what the story needs (the message says what was missing)."""
+
+
+@dataclass
+class World:
+    """Everything the story drives; `transcript` records what each person saw."""
+
+    clock: FakeClock
+    session_factory: sessionmaker[Session]
+    app: App
+    dispatcher: Dispatcher
+    standin: StandIn
+    signing_secret: str
+    transcript: Transcript
+    ticks: int = 0
+
+    # -- time
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def _next_due(self) -> datetime | None:
+        with self.session_factory() as s:
+            return s.scalar(
+                select(func.min(Delivery.next_attempt_at)).where(Delivery.status == DeliveryStatus.PENDING)
+            )
+
+    def run_until(self, when: datetime) -> None:
+        """Move the clock to each due delivery up to `when` in turn, ticking the dispatcher at each stop."""
+        for _ in range(500):  # a guard: each stop sends, defers or ends at least one row
+            due = self._next_due()
+            if due is None or due > when:
+                break
+            self.clock.set(max(due, self.now()))
+            self.tick()
+        else:
+            raise DemoError("deliveries kept coming due without being sent")
+        self.clock.set(max(when, self.now()))
+        self.tick()
+
+    def tick(self) -> None:
+        self.dispatcher.tick()
+        self.ticks += 1
+        self.transcript.collect(self.standin, self.now())
+
+    # -- requests as Slack would send them
+    def _dispatch(self, body: bytes) -> dict[str, Any] | None:
+        headers: dict[str, str | Sequence[str]] = {**signed_headers(self.signing_secret, body)}
+        request = BoltRequest(body=body.decode(), headers=headers)
+        response = self.app.dispatch(request)
+        if response.status != 200:
+            raise DemoError(f"the app answered {response.status}: {response.body[:200]}")
+        return json.loads(response.body) if response.body else None
+
+    def _settle(self, method: str, before: int) -> None:
+        """Listeners run after ack: wait until the app has made its `method` call and it was answered."""
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            calls = self.standin.calls_to(method)[before:]
+            if calls and all(c.outcome != "pending" for c in calls):
+                break
+            time.sleep(0.01)
+        else:
+            raise DemoError(f"the app made no {method} call within {WAIT_SECONDS:.0f}s")
+        self.transcript.collect(self.standin, self.now())
+
+    def latest_dm_with(self, user: str, has: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """The newest message in the app's DM with `user` whose blocks satisfy `has`."""
+        for message in reversed(self.standin.messages(dm_id(user))):
+            if any(has(b) for b in message.get("blocks", [])):
+                return message
+        raise DemoError(f"{person(user).name} has no such message from loopbot")
+
+    def open_feedback(self, user: str, interview_id: int) -> dict[str, Any]:
+        """Click "Open feedback form" on the newest DM that has it for this interview; returns the modal."""
+
+        def has_button(block: dict[str, Any]) -> bool:
+            return any(
+                e.get("action_id") == ActionId.OPEN_FEEDBACK and e.get("value") == str(interview_id)
+                for e in block.get("elements", [])
+            )
+
+        message = self.latest_dm_with(user, has_button)
+        self.transcript.action(self.now(), user, "clicks [Open feedback form]")
+        before = len(self.standin.calls_to("views.open"))
+        trigger = self.standin.new_trigger_id(user)
+        payload = block_actions_payload(
+            user, ActionId.OPEN_FEEDBACK, str(interview_id), trigger_id=trigger, message=message
+        )
+        self._dispatch(interaction_body(payload))
+        self._settle("views.open", before)
+        stack = self.standin.modal_stack(user)
+        if not stack:
+            raise DemoError(f"no modal is open for {person(user).name}")
+        return stack[-1]
+
+    def submit(self, user: str, view: dict[str, Any], card: forms.Scorecard) -> dict[str, Any] | None:
+        """Fill in the modal as `card` says and press submit; returns the app's response to Slack."""
+        answers = forms.answers_for(view, card)
+        what = "▶ fills in the form and presses [Submit]"
+        self.transcript.add(self.now(), user, "action", what, forms.describe(view, answers))
+        payload = view_submission_payload(user, forms.submitted_view(view, answers))
+        reply = self._dispatch(interaction_body(payload))
+        self._show_reply(user, view, reply)
+        return reply
+
+    def close(self, user: str, view: dict[str, Any], card: forms.Scorecard) -> None:
+        """Type part of the form, then close the modal (the app keeps a draft)."""
+        answers = forms.answers_for(view, card)
+        what = "▶ types a few answers, then presses [Save for later]"
+        self.transcript.add(self.now(), user, "action", what, forms.describe(view, answers))
+        self._dispatch(interaction_body(view_closed_payload(user, forms.submitted_view(view, answers))))
+        self.standin.close_modals(user)
+
+    def open_home(self, user: str) -> None:
+        """Open loopbot's App Home tab (an `app_home_opened` event)."""
+        self.transcript.action(self.now(), user, "opens loopbot's App Home")
+        before = len(self.standin.calls_to("views.publish"))
+        self._dispatch(event_body(app_home_opened(user)))
+        self._settle("views.publish", before)
+
+    def _show_reply(self, user: str, view: dict[str, Any], reply: dict[str, Any] | None) -> None:
+        tz = person(user).tz
+        action = (reply or {}).get("response_action")
+        if action == "errors":
+            labels = {b.get("block_id"): b.get("label", {}).get("text", "") for b in view.get("blocks", [])}
+            lines = [f"✗ {labels.get(k) or k}: {msg}" for k, msg in reply["errors"].items()]  # type: ignore[index]
+            self.transcript.add(self.now(), user, "modal", "modal stays open with inline errors", lines)
+        elif action in ("update", "push"):
+            lines = view_lines(reply["view"], tz, mention_name)  # type: ignore[index]
+            self.transcript.add(self.now(), user, "modal", "modal replaced", lines)
+            self.standin.close_modals(user)
+        else:
+            self.transcript.add(self.now(), user, "modal", "modal closed")
+            self.standin.close_modals(user)
