@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import click
 
 from bot.demo import QUIET_LOGGERS
 
+# Set when `loopbot` loads its commands, so the time printed includes start-up and imports.
+LOADED_AT = time.monotonic()
 CONNECT = """\
 To run loopbot in your own Slack workspace (README, "Connect a Slack workspace"):
   1. api.slack.com/apps -> Create New App -> From an app manifest, and paste manifest.yml.
@@ -64,7 +67,8 @@ def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: boo
         f"in {result.ticks} dispatcher ticks; {len(result.standin.calls)} Web API calls to the stand-in."
     )
     click.echo(f"Outbox: {len(result.outbox)} deliveries planned: {result.outbox_summary()}.")
-    click.echo(f"Finished in {result.elapsed:.1f} s. HTML transcript: {page}")
+    total = time.monotonic() - LOADED_AT
+    click.echo(f"Finished in {total:.1f} s ({result.elapsed:.1f} s for the simulated week). HTML: {page}")
     click.echo("")
     click.echo(CONNECT)
 

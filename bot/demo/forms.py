@@ -102,10 +102,21 @@ def describe(view: dict[str, Any], answers: dict[str, Any]) -> list[str]:
         for o in b["element"].get("options", [])
     }
     lines = []
+    ticked: list[str] = []
+    notes = 0
     for block_id, answer in answers.items():
-        if block_id.startswith(BlockId.NOTE_PREFIX) or answer in (None, "", []):
+        if answer in (None, "", []):
             continue
-        picked = answer if isinstance(answer, list) else [answer]
-        shown = ", ".join(texts.get(str(v), str(v)) for v in picked)
-        lines.append(f"{labels.get(block_id, block_id)}: {shown}")
+        if block_id.startswith(BlockId.SIGNALS_PREFIX):
+            ticked += answer
+        elif block_id.startswith(BlockId.NOTE_PREFIX):
+            notes += 1
+        else:
+            lines.append(f"{labels.get(block_id, block_id)}: {texts.get(str(answer), str(answer))}")
+    great = sum(1 for v in ticked if v.startswith("great:"))
+    if ticked or notes:
+        extra = (
+            f"{great} great-answer and {len(ticked) - great} negative signals ticked, {notes} question notes"
+        )
+        lines.insert(0, extra)
     return lines

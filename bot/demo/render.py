@@ -21,6 +21,7 @@ EMOJI = {
     ":no_entry_sign:": "🚫", ":memo:": "📝", ":hourglass:": "⌛", ":alarm_clock:": "⏰",
     ":bar_chart:": "📊", ":rotating_light:": "🚨", ":speech_balloon:": "💬", ":calendar:": "📅",
     ":hourglass_flowing_sand:": "⏳", ":thumbsup:": "👍", ":thumbsdown:": "👎", ":question:": "❓",
+    ":scales:": "⚖️", ":snail:": "🐌", ":no_entry:": "⛔", ":eyes:": "👀", ":tada:": "🎉",
 }  # fmt: skip
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")
 # Slack date-token parts, as strftime formats.

@@ -42,6 +42,7 @@ class OutboxRow:
     recipient: str
     status: str
     reason: str | None
+    interview_id: int | None
 
 
 @dataclass
@@ -67,7 +68,7 @@ def read_outbox(factory: sessionmaker[Session]) -> list[OutboxRow]:
     """Every delivery row, in the order they were planned."""
     with factory() as s:
         rows = s.scalars(select(Delivery).order_by(Delivery.id))
-        return [OutboxRow(d.kind, d.recipient, d.status, d.last_error) for d in rows]
+        return [OutboxRow(d.kind, d.recipient, d.status, d.last_error, d.interview_id) for d in rows]
 
 
 def next_monday(today: datetime) -> datetime:
