@@ -39,3 +39,34 @@ class BlockId(StrEnum):
     PREP_ACTIONS = "prep_actions"
     PREP_CONFIRMATION = "prep_confirmation"
     FEEDBACK_HEADER = "feedback_header"
+
+
+class OpsId(StrEnum):
+    """slack-ops: App Home, /loop status and the scheduling modal (block ids end in `__<n>` per interview)."""
+
+    # actions
+    ADD_INTERVIEW = "add_interview"
+    REMOVE_INTERVIEW = "remove_interview"
+    CHOOSE_LOOP = "choose_loop"
+    SCHEDULE_FIELD = "schedule_field"
+    RESEND_PREP = "resend_prep"
+    # blocks of the scheduling modal
+    CANDIDATE = "sched_candidate"
+    LOOP = "sched_loop"
+    CHANNEL = "sched_channel"
+    STAGE = "sched_stage__"
+    TYPE = "sched_type__"
+    START = "sched_start__"
+    DURATION = "sched_duration__"
+    LEAD = "sched_lead__"
+    INTERVIEWERS = "sched_interviewers__"
+    SHADOWS = "sched_shadows__"
+    QUESTION_SET = "sched_question_set__"
+    CONSENT = "sched_consent__"
+    INTERVIEW_TOOLS = "sched_tools"
+    # blocks of the move / reassign modals and the status view
+    NEW_START = "move_start"
+    OLD_USER = "reassign_old"
+    NEW_USER = "reassign_new"
+    STATUS_ACTIONS = "status_actions__"
+    HOME_SCHEDULE = "home_schedule"
