@@ -66,6 +66,8 @@ def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: boo
         f"Simulated {result.started:%a %d %b %H:%M} to {result.finished:%a %d %b %H:%M} UTC "
         f"in {result.ticks} dispatcher ticks; {len(result.standin.calls)} Web API calls to the stand-in."
     )
+    for part in result.missing:
+        click.echo(f"Not shown, this build lacks it: {part}")
     click.echo(f"Outbox: {len(result.outbox)} deliveries planned: {result.outbox_summary()}.")
     total = time.monotonic() - LOADED_AT
     click.echo(f"Finished in {total:.1f} s ({result.elapsed:.1f} s for the simulated week). HTML: {page}")

@@ -142,18 +142,32 @@ def view_lines(view: dict[str, Any], tz: str = "UTC", names: Names = str) -> lis
     return lines
 
 
-def to_html(sections: list[tuple[str, list[str]]], title: str) -> str:
-    """A self-contained HTML page of transcript sections (heading, lines)."""
-    body = "\n".join(
-        f"<section><h2>{html.escape(head)}</h2><pre>{html.escape(chr(10).join(lines))}</pre></section>"
-        for head, lines in sections
-    )
+def _section(head: str, lines: list[str], kind: str) -> str:
+    text = f"<pre>{html.escape(chr(10).join(lines))}</pre>" if lines else ""
+    return f"<section class='{html.escape(kind)}'><h2>{html.escape(head)}</h2>{text}</section>"
+
+
+def to_html(
+    sections: list[tuple[str, list[str]]],
+    title: str,
+    kinds: list[str] | None = None,
+    intro: list[str] | None = None,
+) -> str:
+    """A self-contained HTML page of transcript sections (heading, lines); `kinds` become CSS classes."""
+    kinds = kinds or ["message"] * len(sections)
+    body = "\n".join(_section(head, lines, kind) for (head, lines), kind in zip(sections, kinds, strict=True))
+    lead = "".join(f"<li>{html.escape(line)}</li>" for line in intro or [])
     style = (
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1d1c1d}"
         "section{border:1px solid #ddd;border-radius:8px;padding:0 1rem;margin:1rem 0}"
         "h2{font-size:1rem;color:#611f69}pre{white-space:pre-wrap;font-family:inherit}"
+        "section.action{border:none;margin:.3rem 0;color:#555}"
+        "section.action h2{color:#555;font-weight:normal}"
+        "section.channel,section.thread,section.update{background:#f4f9ff}"
+        "section.modal,section.home{background:#fbf7fc}section.error{border-color:#c00}"
     )
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>{body}</body></html>"
+        f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
+        f"{'<ul>' + lead + '</ul>' if lead else ''}{body}</body></html>"
     )

@@ -57,6 +57,7 @@ class DemoResult:
     elapsed: float
     ticks: int
     outbox: list[OutboxRow]
+    missing: list[str]
 
     def outbox_summary(self) -> str:
         """How many deliveries ended in each status."""
@@ -152,4 +153,5 @@ def run_demo(
         elapsed=time.monotonic() - began,
         ticks=world.ticks,
         outbox=outbox,
+        missing=sorted(world.missing),
     )

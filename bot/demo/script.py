@@ -133,7 +133,8 @@ def run(world: World, settings: Settings) -> int:
 
     # Thursday: Marcus starts his scorecard and saves it for later.
     world.run_until(at(timedelta(hours=72 + 14)))
-    view = world.open_feedback(LATE, ids[1])
+    home = world.open_home(LATE)  # what is due, overdue first
+    view = world.open_feedback(LATE, ids[1], via_home=home)
     world.close(LATE, view, Scorecard(None, "Deep hands-on knowledge, but", lean=1, ratings={"strategy": ""}))
 
     # Friday: the deadline digest goes to the hiring channel, then Marcus's late scorecard updates it.
@@ -141,4 +142,6 @@ def run(world: World, settings: Settings) -> int:
     world.run_until(deadline + timedelta(minutes=45))
     give_feedback(world, LATE, ids[1], CARDS[LATE])
     world.run_until(deadline + timedelta(hours=1))
+    world.open_home(LATE)  # nothing due any more
+    world.open_home(HIRING_MANAGER)
     return cl.id

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -39,8 +39,21 @@ from models import Delivery, DeliveryStatus
 WAIT_SECONDS = 10.0
 
 
+def button_block(blocks: list[dict[str, Any]], action_id: str, value: str) -> str | None:
+    """The block_id of the block holding the button (in `elements` or as accessory), or None."""
+    for block in blocks:
+        elements = [*block.get("elements", []), *([block["accessory"]] if block.get("accessory") else [])]
+        if any(e.get("action_id") == action_id and e.get("value") == value for e in elements):
+            return str(block.get("block_id") or "")
+    return None
+
+
 class DemoError(RuntimeError):
     """The app did not do what the story needs (the message says what was missing)."""
+
+
+class Unhandled(DemoError):
+    """The app has no listener for a request (Bolt answers 404)."""
 
 
 @dataclass
@@ -55,6 +68,7 @@ class World:
     signing_secret: str
     transcript: Transcript
     ticks: int = 0
+    missing: set[str] = field(default_factory=set)  # parts of the story this build could not show
 
     # -- time
     def now(self) -> datetime:
@@ -85,10 +99,12 @@ class World:
         self.transcript.collect(self.standin, self.now())
 
     # -- requests as Slack would send them
-    def _dispatch(self, body: bytes) -> dict[str, Any] | None:
+    def _dispatch(self, body: bytes, unhandled_ok: bool = False) -> dict[str, Any] | None:
         headers: dict[str, str | Sequence[str]] = {**signed_headers(self.signing_secret, body)}
         request = BoltRequest(body=body.decode(), headers=headers)
         response = self.app.dispatch(request)
+        if response.status == 404 and unhandled_ok:
+            raise Unhandled(response.body)
         if response.status != 200:
             raise DemoError(f"the app answered {response.status}: {response.body[:200]}")
         return json.loads(response.body) if response.body else None
@@ -105,28 +121,30 @@ class World:
             raise DemoError(f"the app made no {method} call within {WAIT_SECONDS:.0f}s")
         self.transcript.collect(self.standin, self.now())
 
-    def latest_dm_with(self, user: str, has: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-        """The newest message in the app's DM with `user` whose blocks satisfy `has`."""
-        for message in reversed(self.standin.messages(dm_id(user))):
-            if any(has(b) for b in message.get("blocks", [])):
-                return message
-        raise DemoError(f"{person(user).name} has no such message from loopbot")
-
-    def open_feedback(self, user: str, interview_id: int) -> dict[str, Any]:
-        """Click "Open feedback form" on the newest DM that has it for this interview; returns the modal."""
-
-        def has_button(block: dict[str, Any]) -> bool:
-            return any(
-                e.get("action_id") == ActionId.OPEN_FEEDBACK and e.get("value") == str(interview_id)
-                for e in block.get("elements", [])
-            )
-
-        message = self.latest_dm_with(user, has_button)
-        self.transcript.action(self.now(), user, "clicks [Open feedback form]")
-        before = len(self.standin.calls_to("views.open"))
+    def open_feedback(self, user: str, interview_id: int, via_home: bool = False) -> dict[str, Any]:
+        """Click "Open feedback form" for the interview, on the newest DM with it (or App Home)."""
+        value = str(interview_id)
         trigger = self.standin.new_trigger_id(user)
+        if via_home:
+            home = self.standin.home(user) or {}
+            block_id = button_block(home.get("blocks", []), ActionId.OPEN_FEEDBACK, value)
+            if block_id is None:
+                raise DemoError(f"{person(user).name}'s App Home has no feedback button for {value}")
+            kw: dict[str, Any] = {"view": home}
+            where = "on App Home"
+        else:
+            for message in reversed(self.standin.messages(dm_id(user))):
+                block_id = button_block(message.get("blocks", []), ActionId.OPEN_FEEDBACK, value)
+                if block_id is not None:
+                    break
+            else:
+                raise DemoError(f"{person(user).name} has no DM with a feedback button for {value}")
+            kw = {"message": message}
+            where = "in loopbot's DM"
+        self.transcript.action(self.now(), user, f"clicks [Open feedback form] {where}")
+        before = len(self.standin.calls_to("views.open"))
         payload = block_actions_payload(
-            user, ActionId.OPEN_FEEDBACK, str(interview_id), trigger_id=trigger, message=message
+            user, ActionId.OPEN_FEEDBACK, value, block_id=block_id, trigger_id=trigger, **kw
         )
         self._dispatch(interaction_body(payload))
         self._settle("views.open", before)
@@ -153,12 +171,17 @@ class World:
         self._dispatch(interaction_body(view_closed_payload(user, forms.submitted_view(view, answers))))
         self.standin.close_modals(user)
 
-    def open_home(self, user: str) -> None:
-        """Open loopbot's App Home tab (an `app_home_opened` event)."""
-        self.transcript.action(self.now(), user, "opens loopbot's App Home")
+    def open_home(self, user: str) -> bool:
+        """Open loopbot's App Home tab (an `app_home_opened` event); False if the app has no App Home."""
         before = len(self.standin.calls_to("views.publish"))
-        self._dispatch(event_body(app_home_opened(user)))
+        try:
+            self._dispatch(event_body(app_home_opened(user)), unhandled_ok=True)
+        except Unhandled:
+            self.missing.add("App Home (the app has no app_home_opened listener)")
+            return False
+        self.transcript.action(self.now(), user, "opens loopbot's App Home")
         self._settle("views.publish", before)
+        return True
 
     def _show_reply(self, user: str, view: dict[str, Any], reply: dict[str, Any] | None) -> None:
         tz = person(user).tz

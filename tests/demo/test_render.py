@@ -41,3 +41,36 @@ def test_modal_and_html() -> None:
     assert view_lines(view)[0] == "┌ Feedback ┐"
     page = to_html([("Ada <DM>", ["hello <b>"])], "Demo")
     assert "Ada &lt;DM&gt;" in page and "hello &lt;b&gt;" in page
+
+
+def test_date_tokens_follow_their_format_and_emoji_show() -> None:
+    when = datetime(2026, 3, 30, 13, 0, tzinfo=UTC)
+    assert mrkdwn(slack_date(when, "{time}"), "Asia/Tokyo") == "22:00 JST"
+    assert mrkdwn(slack_date(when, "{date_short_pretty}"), "Asia/Tokyo") == "Mon 30 Mar 2026"
+    assert mrkdwn(":memo: done :not_an_emoji:") == "📝 done :not_an_emoji:"
+
+
+def test_choices_list_each_option_with_what_is_picked() -> None:
+    block = {
+        "type": "input",
+        "label": {"type": "plain_text", "text": "Signals"},
+        "optional": True,
+        "element": {
+            "type": "checkboxes",
+            "options": [
+                {"text": {"type": "plain_text", "text": "+ a"}, "value": "a"},
+                {
+                    "text": {"type": "plain_text", "text": "+ b"},
+                    "value": "b",
+                    "description": {"type": "plain_text", "text": "more"},
+                },
+            ],  # fmt: skip
+            "initial_options": [{"text": {"type": "plain_text", "text": "+ b"}, "value": "b"}],
+        },
+    }
+    assert block_lines([block]) == ["  Signals", "    ☐ + a", "    ☑ + b more"]
+
+
+def test_html_sections_carry_their_kind() -> None:
+    page = to_html([("h", ["x"]), ("did", [])], "T", kinds=["thread", "action"], intro=["Ada: lead"])
+    assert "class='thread'" in page and "class='action'" in page and "<li>Ada: lead</li>" in page
