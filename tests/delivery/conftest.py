@@ -1,4 +1,4 @@
-"""Fixtures for the delivery tests: a committed database per backend, a fake Slack, a dispatcher."""
+"""Fixtures for the delivery tests: a committed database per backend, the Slack stand-in, a dispatcher."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from bot.clock import FakeClock
 from bot.db import make_engine, make_session_factory
 from bot.delivery.dispatcher import Dispatcher
 from bot.settings import load_settings
+from bot.standin import StandIn
 from models import Base
 from tests.conftest import new_database_url
-from tests.delivery import builders_stub
-from tests.delivery.fake_slack import FakeSlack
+from tests.delivery import builders_stub, slack_records
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday, inside UTC working hours
 
@@ -53,10 +53,9 @@ def db_url(outbox_engine: Engine) -> str:
 
 
 @pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack(tz={"UBERLIN": "Europe/Berlin", "UNY": "America/New_York"}).start()
-    yield fake
-    fake.stop()
+def slack() -> Iterator[StandIn]:
+    with StandIn(slack_records.workspace()) as standin:
+        yield standin
 
 
 @pytest.fixture
@@ -72,7 +71,7 @@ def settings(**overrides: Any) -> Any:
 
 @pytest.fixture
 def make_dispatcher(
-    sf: sessionmaker[Session], slack: FakeSlack, clock: FakeClock
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock
 ) -> Iterator[Callable[..., Dispatcher]]:
     made: list[Dispatcher] = []
 

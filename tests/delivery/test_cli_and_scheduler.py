@@ -17,6 +17,7 @@ from bot.deps import Deps
 from models import Delivery, DeliveryStatus, utcnow
 from tests.delivery.conftest import T0, settings
 from tests.delivery.data import notices, one, rows, scheduled
+from tests.delivery.slack_records import posts
 
 H = timedelta(hours=1)
 
@@ -68,9 +69,9 @@ def test_the_scheduler_ticks_and_shutdown_releases_what_it_holds(sf, slack):
     job = scheduler.get_jobs()[0]
     assert (job.max_instances, job.coalesce) == (1, True)
     deadline = time.monotonic() + 10
-    while not slack.posts() and time.monotonic() < deadline:
+    while not posts(slack) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert len(slack.posts()) == 1
+    assert len(posts(slack)) == len(slack.messages("U1")) == 1
     # A row claimed by this process but not yet sent when SIGTERM arrives is handed back.
     notices(sf, ["U2"], utcnow() + H)
     claim_due(sf, utcnow() + H, utcnow() + 2 * H, 10, dispatcher.worker_id + ":held")

@@ -10,6 +10,7 @@ from bot.delivery.retry_logic import key_hash
 from models import CandidateLoop, DeliveryKind, DeliveryStatus, Feedback, Interview
 from tests.delivery.conftest import T0, settings
 from tests.delivery.data import rows, scheduled
+from tests.delivery.slack_records import post_hashes, replies, top_level
 
 H = timedelta(hours=1)
 
@@ -39,11 +40,10 @@ def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thr
     fb1, fb2 = submit(sf, iid, "U1"), submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "all_in")
     make_dispatcher().tick()
-    channel = slack.messages["C0HIRING"]
-    main = [m for m in channel if not m["thread_ts"]]
-    replies = [m for m in channel if m["thread_ts"]]
-    assert len(main) == 1 and len(replies) == 2
-    assert {m["thread_ts"] for m in replies} == {main[0]["ts"]}
+    channel = slack.messages("C0HIRING")
+    main, thread = top_level(channel), replies(channel)
+    assert len(main) == 1 and len(thread) == 2
+    assert {m["thread_ts"] for m in thread} == {main[0]["ts"]}
     cl = loop_state(sf, cl_id)
     assert (cl.digest_channel, cl.digest_ts) == ("C0HIRING", main[0]["ts"])
     [sent] = rows(sf, kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT)
@@ -61,11 +61,11 @@ def test_late_feedback_updates_the_digest_and_adds_only_its_scorecard(sf, slack,
     digest_now(sf, cl_id, clock, "late_feedback")
     d.tick()
     cl = loop_state(sf, cl_id)
-    [(update, _)] = slack.calls_of("chat.update")
-    assert (update["channel"], update["ts"]) == ("C0HIRING", cl.digest_ts)
-    channel = slack.messages["C0HIRING"]
-    assert len([m for m in channel if not m["thread_ts"]]) == 1  # still one digest
-    assert len([m for m in channel if m["thread_ts"] == cl.digest_ts]) == 2  # one scorecard each
+    [update] = slack.calls_to("chat.update")
+    assert (update.args["channel"], update.args["ts"], update.outcome) == ("C0HIRING", cl.digest_ts, "ok")
+    channel = slack.messages("C0HIRING")
+    assert len(top_level(channel)) == 1  # still one digest
+    assert len(replies(channel, cl.digest_ts)) == 2  # one scorecard each
 
 
 def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, make_dispatcher):
@@ -86,7 +86,8 @@ def test_deadline_digest_goes_out_when_feedback_is_missing(sf, slack, clock, mak
     [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.status == DeliveryStatus.PENDING]
     clock.set(deadline.due_at)
     make_dispatcher().tick()
-    assert loop_state(sf, cl_id).digest_ts == slack.messages["C0HIRING"][0]["ts"]
+    [digest] = slack.messages("C0HIRING")
+    assert loop_state(sf, cl_id).digest_ts == digest["ts"]
 
 
 def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
@@ -96,21 +97,21 @@ def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
     submit(sf, iid, "U1"), submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "all_in")
     # The digest lands but its answer is lost; on the next try the first scorecard's answer is lost too.
-    slack.fail("chat.postMessage", "accept_drop")
+    slack.inject_drop("chat.postMessage", after_accept=True)
     d = make_dispatcher(backoff_base=timedelta(seconds=1))
     assert d.tick().retried == 1
     clock.advance(timedelta(minutes=1))
-    slack.fail("chat.postMessage", "accept_drop")  # the first scorecard reply, answer lost
+    slack.inject_drop("chat.postMessage", after_accept=True)  # the first scorecard reply, answer lost
     assert d.tick().retried == 1
     clock.advance(timedelta(minutes=5))
     assert d.tick().sent == 1
-    channel = slack.messages["C0HIRING"]
-    main = [m for m in channel if not m["thread_ts"]]
+    channel = slack.messages("C0HIRING")
+    main = top_level(channel)
     assert len(main) == 1
-    assert len([m for m in channel if m["thread_ts"] == main[0]["ts"]]) == 2
+    assert len(replies(channel, main[0]["ts"])) == len(replies(channel)) == 2
     assert loop_state(sf, cl_id).digest_ts == main[0]["ts"]
     [row] = rows(sf, kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT)
-    assert key_hash(row.dedupe_key, "main") in slack.post_hashes()
+    assert key_hash(row.dedupe_key, "main") in post_hashes(slack)
 
 
 def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
@@ -130,7 +131,7 @@ def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
         ("U0RECRUIT", DeliveryStatus.SENT),
         ("U0MANAGER", DeliveryStatus.SENT),
     }
-    assert len(slack.messages["D0RECRUIT"]) == len(slack.messages["D0MANAGER"]) == 1
+    assert len(slack.messages("U0RECRUIT")) == len(slack.messages("U0MANAGER")) == 1
 
 
 def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_dispatcher):
@@ -139,4 +140,4 @@ def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_di
     make_dispatcher(LOOPBOT_WORKING_HOURS="00:00-23:59").tick()
     escalations = rows(sf, kind=DeliveryKind.ESCALATION)
     assert {(e.status, e.last_error) for e in escalations} == {(DeliveryStatus.CANCELLED, "all feedback in")}
-    assert "D0RECRUIT" not in slack.messages
+    assert slack.messages("U0RECRUIT") == []

@@ -1,4 +1,4 @@
-"""The dispatcher against a fake Slack, on SQLite and PostgreSQL: sends, expiry, relevance, errors."""
+"""The dispatcher against the Slack stand-in, on SQLite and PostgreSQL: sends, expiry, relevance, errors."""
 
 from __future__ import annotations
 
@@ -6,11 +6,14 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from bot.delivery.claim import claim_due, finish
 from bot.delivery.retry_logic import key_hash
 from models import DeliveryKind, DeliveryStatus, Feedback, Interview
 from tests.delivery.conftest import T0, settings
 from tests.delivery.data import notices, one, rows, scheduled
+from tests.delivery.slack_records import post_hashes, posts
 
 H = timedelta(hours=1)
 
@@ -22,10 +25,10 @@ def test_due_notice_is_posted_once_with_its_key_hash(sf, slack, clock, make_disp
     assert (result.claimed, result.sent) == (1, 1)
     row = one(sf, key)
     assert row.status == DeliveryStatus.SENT
-    assert (row.channel, row.ts, row.attempts) == ("D1", slack.posts()[0]["ts"], 1)
-    assert slack.post_hashes() == [key_hash(key, "0")]
+    assert (row.channel, row.ts, row.attempts) == ("D1", slack.messages("U1")[0]["ts"], 1)
+    assert post_hashes(slack) == [key_hash(key, "0")]
     assert not d.tick()
-    assert len(slack.posts()) == 1
+    assert len(posts(slack)) == len(slack.messages("U1")) == 1
 
 
 def test_rows_not_yet_due_wait(sf, slack, clock, make_dispatcher):
@@ -50,7 +53,7 @@ def test_after_downtime_relevant_rows_go_on_the_first_tick_and_stale_prep_expire
     assert all(r.last_error and r.last_error.startswith("expired at") for r in expired)
     sent = rows(sf, status=DeliveryStatus.SENT)
     assert {r.kind for r in sent} == {DeliveryKind.FEEDBACK_REQUEST}
-    assert sorted(slack.post_hashes()) == sorted(key_hash(r.dedupe_key, "0") for r in sent)
+    assert sorted(post_hashes(slack)) == sorted(key_hash(r.dedupe_key, "0") for r in sent)
 
 
 def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatcher):
@@ -59,7 +62,7 @@ def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatc
     assert result.sent == 1
     [sent] = rows(sf, status=DeliveryStatus.SENT)
     assert sent.kind == DeliveryKind.PREP and sent.sent_at == T0
-    assert key_hash(sent.dedupe_key, "0") in slack.post_hashes()
+    assert key_hash(sent.dedupe_key, "0") in post_hashes(slack)
 
 
 def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, clock, make_dispatcher):
@@ -102,7 +105,7 @@ def test_prep_is_never_delayed_for_working_hours(sf, slack, clock, make_dispatch
 
 def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(sf, slack, clock, make_dispatcher):
     [key] = notices(sf, ["U1"], T0)
-    slack.fail("chat.postMessage", "ratelimit:1")
+    slack.inject_rate_limit("chat.postMessage", retry_after=1)
     d = make_dispatcher()
     result = d.tick()
     assert result.retried == 1
@@ -112,14 +115,15 @@ def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(sf, slack, cl
     assert d.tick().claimed == 0  # not before Retry-After
     clock.advance(timedelta(seconds=1))
     assert d.tick().sent == 1
-    (_, refused_at), (_, posted_at) = slack.calls_of("chat.postMessage")
-    assert posted_at - refused_at >= 0.95  # the process-wide throttle held the real post back too
-    assert len(slack.posts()) == 1
+    refused, posted = slack.calls_to("chat.postMessage")
+    assert (refused.outcome, posted.outcome) == ("http_429", "ok")
+    assert posted.at - refused.at >= 0.95  # the process-wide throttle held the real post back too
+    assert len(posts(slack)) == 1
 
 
 def test_a_429_holds_back_posts_to_everyone_for_the_wait(sf, slack, clock, make_dispatcher):
     notices(sf, ["U1"], T0)
-    slack.fail("chat.postMessage", "ratelimit:1")
+    slack.inject_rate_limit("chat.postMessage", retry_after=1)
     d = make_dispatcher()
     d.tick()
     notices(sf, ["U2"], T0, prefix="m")
@@ -132,7 +136,10 @@ def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock,
     keys = notices(sf, ["U1", "U2", "U3", "U4"], T0)
     # One each: a 500, a dropped connection before Slack saw it, an accepted post whose answer was lost,
     # and a Slack error worth retrying.
-    slack.fail("chat.postMessage", "http500", "reset", "accept_drop", "error:internal_error")
+    slack.inject_server_error("chat.postMessage")
+    slack.inject_drop("chat.postMessage")
+    slack.inject_drop("chat.postMessage", after_accept=True)
+    slack.inject_error("chat.postMessage", "internal_error")
     d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=1, backoff_base=timedelta(seconds=1))
     first = d.tick()
     assert first.retried == 4 and first.sent == 0
@@ -142,33 +149,45 @@ def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock,
     second = d.tick()
     assert second.sent + second.recovered == 4
     assert second.recovered == 1  # the accepted post was found by its metadata, not posted again
-    assert Counter(slack.post_hashes()) == Counter({key_hash(k, "0"): 1 for k in keys})
+    assert Counter(post_hashes(slack)) == Counter({key_hash(k, "0"): 1 for k in keys})
+    assert all(len(slack.messages(k.split(":")[1])) == 1 for k in keys)
     assert all(r.status == DeliveryStatus.SENT for r in rows(sf))
 
 
 def test_timeout_is_an_unknown_outcome_and_is_not_reposted(sf, slack, clock, make_dispatcher):
     [key] = notices(sf, ["U1"], T0)
-    slack.fail("chat.postMessage", "sleep:1.6")  # Slack takes it, the answer comes after the client gave up
+    slack.inject_slow("chat.postMessage", 1.6)  # Slack takes it, the answer comes after the client gave up
     d = make_dispatcher(LOOPBOT_LEASE_SECONDS=3, backoff_base=timedelta(seconds=1))
     assert d.tick().retried == 1
     assert one(sf, key).last_error.startswith("unknown:")
     time.sleep(0.8)  # let the slow request finish recording the post
     clock.advance(timedelta(minutes=1))
     assert d.tick().recovered == 1
-    assert slack.post_hashes() == [key_hash(key, "0")]
+    assert post_hashes(slack) == [key_hash(key, "0")]
 
 
-def test_permanent_errors_are_recorded_and_the_recruiter_is_told(sf, slack, clock, make_dispatcher):
-    scheduled(sf, T0 + 3 * H, ("UGONE",), T0, settings())
-    slack.fail("chat.postMessage", "error:user_not_found")
+@pytest.mark.parametrize(
+    ("user", "error", "injected"),
+    [
+        ("UGONE", "user_not_found", True),  # the stand-in answers the error once, as told
+        ("ULEFT", "account_inactive", False),  # a deactivated member of the stand-in's workspace
+    ],
+)
+def test_permanent_errors_are_recorded_and_the_recruiter_is_told(
+    user, error, injected, sf, slack, clock, make_dispatcher
+):
+    scheduled(sf, T0 + 3 * H, (user,), T0, settings())
+    if injected:
+        slack.inject_error("chat.postMessage", error)
     d = make_dispatcher()
     assert d.tick().failed == 1
     [failed] = rows(sf, status=DeliveryStatus.FAILED)
-    assert (failed.kind, failed.last_error) == (DeliveryKind.PREP, "user_not_found")
+    assert (failed.kind, failed.last_error) == (DeliveryKind.PREP, error)
     [notice] = rows(sf, kind=DeliveryKind.NOTICE)
-    assert notice.recipient == "U0RECRUIT" and "user_not_found" in notice.payload["text"]
+    assert notice.recipient == "U0RECRUIT" and error in notice.payload["text"]
     assert d.tick().sent == 1
-    assert "<@UGONE>" in slack.messages["D0RECRUIT"][0]["text"]
+    assert f"<@{user}>" in slack.messages("U0RECRUIT")[0]["text"]
+    assert [c.outcome for c in slack.calls_to("chat.postMessage")] == [error, "ok"]  # never retried
 
 
 def test_a_stale_worker_cannot_overwrite_the_new_owner(sf, slack, clock, make_dispatcher):
@@ -200,13 +219,13 @@ def test_a_slow_worker_that_posted_after_losing_its_lease_is_not_duplicated(
     result = a.tick()
     assert result.skipped == 1  # A's "sent" was refused: B owns the row
     assert taken_over[0].recovered == 1  # B found A's post by its metadata
-    assert slack.post_hashes() == [key_hash(key, "0")]
+    assert post_hashes(slack) == [key_hash(key, "0")]
     assert one(sf, key).status == DeliveryStatus.SENT
 
 
 def test_concurrent_sends_reach_fifty_a_second_with_a_100ms_round_trip(sf, slack, clock, make_dispatcher):
     notices(sf, [f"U{n:03d}" for n in range(100)], T0)
-    slack.fail("chat.postMessage", *["sleep:0.1"] * 100)
+    slack.inject_slow("chat.postMessage", 0.1, n=100)
     d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=8)
     started = time.monotonic()
     assert d.tick().sent == 100

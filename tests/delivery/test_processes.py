@@ -1,4 +1,7 @@
-"""Several dispatcher processes on one database, and processes killed with SIGKILL mid-send."""
+"""Several dispatcher processes on one database against the Slack stand-in, and SIGKILL mid-send.
+
+The stand-in runs in this test process; each worker process points its WebClient at its URL.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import pytest
 from bot.delivery.retry_logic import key_hash
 from models import DeliveryStatus, utcnow
 from tests.delivery.data import notices, rows
+from tests.delivery.slack_records import post_hashes, posts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +42,9 @@ def finished(proc: subprocess.Popen[str]) -> dict[str, int]:
 
 
 def assert_exactly_once(sf, slack, keys):  # type: ignore[no-untyped-def]
-    counts = Counter(slack.post_hashes())
+    counts = Counter(post_hashes(slack))  # accepted chat.postMessage calls, by the key hash in their metadata
     assert counts == Counter({key_hash(k, "0"): 1 for k in keys})
+    assert all(len(slack.messages(k.split(":", 1)[1])) == 1 for k in keys)  # one message in each DM
     assert {r.status for r in rows(sf)} == {DeliveryStatus.SENT}
 
 
@@ -65,7 +70,7 @@ def test_sigkill_mid_send_then_restart_delivers_everything_once(point, sf, db_ur
     assert victim.returncode == -signal.SIGKILL
     held = [r for r in rows(sf) if r.status == DeliveryStatus.SENDING]
     assert held  # the killed process left claimed rows behind
-    posted_before = len(slack.posts())
+    posted_before = len(posts(slack))
     assert posted_before == (1 if point == "after_post" else 0)
     survivor = finished(spawn(db_url, slack.url, "--lease", "1"))
     assert_exactly_once(sf, slack, keys)
