@@ -49,10 +49,16 @@ def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: boo
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
     from bot.demo.runner import run_demo
+    from bot.demo.workspace import cast
 
     result = run_demo(start=start.replace(tzinfo=UTC) if start else None, verbose=verbose)
     transcript = result.transcript
     if not summary_only:
+        click.echo("loopbot demo: a week of one candidate's interview loop, in simulated time.")
+        click.echo("Each message is shown as its reader sees it, with dates in their own time zone.")
+        for line in cast():
+            click.echo(f"  {line}")
+        click.echo("")
         click.echo(transcript.text())
         click.echo("")
     out_dir.mkdir(parents=True, exist_ok=True)

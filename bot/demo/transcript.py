@@ -151,7 +151,5 @@ class Transcript:
 
     def html(self, title: str) -> str:
         """The transcript as one self-contained HTML page."""
-        cast = [f"{p.name}: {p.part}, {p.tz}" for p in ws.PEOPLE]
-        cast.append(f"#{ws.HIRING_CHANNEL_NAME}: the hiring channel (times shown in UTC)")
         sections = [(e.heading(), e.lines) for e in self.entries]
-        return to_html(sections, title, [e.kind for e in self.entries], cast)
+        return to_html(sections, title, [e.kind for e in self.entries], ws.cast())
