@@ -206,3 +206,30 @@ def memory_interview(
         for n, (u, role) in enumerate(panel)
     ]
     return i
+
+
+def submitted_feedback(
+    s: Session,
+    interview: Interview,
+    user: str,
+    recommendation: str = "yes",
+    submitted_at: datetime | None = None,
+    **kw: Any,
+) -> Any:
+    """A submitted scorecard (slack-ops); keyword arguments set any other Feedback column."""
+    from models import Feedback
+
+    fb = Feedback(
+        interview_id=interview.id,
+        interviewer=user,
+        status=kw.pop("status", "submitted"),
+        ratings=kw.pop("ratings", {"learn": "yes", "build": "no_signal"}),
+        recommendation=recommendation,
+        summary=kw.pop("summary", "Clear thinker; strong trade-off reasoning throughout."),
+        version=kw.pop("version", 1),
+        submitted_at=submitted_at or interview.ends_at + timedelta(hours=1),
+        **kw,
+    )
+    s.add(fb)
+    s.flush()
+    return fb

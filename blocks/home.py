@@ -1,0 +1,153 @@
+"""App Home: what is coming up, what feedback is due, what was submitted, and the loops a user runs."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+from slack_sdk.models.views import View
+
+from blocks import kit_text as kt
+from blocks import limits
+from blocks.ids import ActionId, CallbackId, OpsId
+from blocks.prep import prep_messages
+from blocks.status import loop_summary
+from blocks.text import slack_date
+from bot.feedback_logic import RECOMMENDATION_LABELS
+from bot.home_queries import HomeData, SeatItem
+from models import FeedbackStatus, Interview, PanelSeat
+
+ABOUT = (
+    "*loopbot runs structured interviews in Slack.* Before each interview you get a prep message with "
+    "your questions and what good answers sound like; afterwards a short feedback form; and the hiring "
+    "channel gets a fair debrief once everyone's feedback is in."
+)
+LABELS = {str(k): v for k, v in RECOMMENDATION_LABELS.items()}
+
+
+def _section(text: str, accessory: ButtonElement | None = None) -> SectionBlock:
+    return SectionBlock(
+        text=MarkdownTextObject(text=limits.truncate(text, limits.SECTION_TEXT)), accessory=accessory
+    )
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=limits.truncate(text, limits.CONTEXT_TEXT))])
+
+
+def _what(interview: Interview) -> str:
+    return f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*"
+
+
+def _upcoming(item: SeatItem, now: datetime) -> Block:
+    i = item.interview
+    when = (
+        "in progress now"
+        if i.starts_at <= now
+        else f"{slack_date(i.starts_at)} ({kt.starts_in(i.starts_at, now)})"
+    )
+    text = f"{_what(i)}\n{when} · you are the {kt.role_name(item.seat.role).lower()}"
+    return _section(text, ButtonElement(text="View prep", action_id=ActionId.VIEW_FULL_KIT, value=str(i.id)))
+
+
+def _due(item: SeatItem, now: datetime, sla: timedelta) -> Block:
+    i = item.interview
+    overdue = now > i.ends_at + sla
+    flag = ":red_circle: *Overdue*" if overdue else ":large_yellow_circle: Due"
+    draft = (
+        " · draft saved" if item.feedback is not None and item.feedback.status == FeedbackStatus.DRAFT else ""
+    )
+    text = f"{_what(i)}\n{flag} · ended {slack_date(i.ends_at)}{draft}"
+    button = ButtonElement(
+        text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
+    )
+    return _section(text, button)
+
+
+def _recent(items: list[SeatItem]) -> Block:
+    lines = []
+    for item in items:
+        fb = item.feedback
+        rec = LABELS.get(fb.recommendation or "", "") if fb else ""
+        when = slack_date(fb.submitted_at, "{date_short_pretty}") if fb and fb.submitted_at else ""
+        lines.append(f"• {_what(item.interview)}: {rec}, submitted {when}")
+    return _section("\n".join(lines))
+
+
+def _schedule_button() -> ActionsBlock:
+    return ActionsBlock(
+        block_id=OpsId.HOME_SCHEDULE,
+        elements=[
+            ButtonElement(text="Schedule a candidate", action_id=ActionId.OPEN_SCHEDULE, style="primary")
+        ],
+    )
+
+
+def home_view(data: HomeData, now: datetime, sla: timedelta = timedelta(hours=24)) -> View:
+    """The App Home tab for one user."""
+    blocks: list[Block] = [HeaderBlock(text="loopbot")]
+    if data.empty:
+        blocks.append(_section(ABOUT))
+        start = (
+            "Schedule a candidate's loop with `/loop schedule` or the button below."
+            if data.manages
+            else "When a recruiter puts you on an interview panel, it shows up here with your prep. "
+            "Type `/loop help` to see what else you can do."
+        )
+        blocks.append(_section(f":wave: Nothing here yet. {start}"))
+    if data.manages:
+        blocks.append(_schedule_button())
+    if data.due:
+        blocks += [DividerBlock(), _section(f"*Feedback due ({len(data.due)})*")]
+        blocks += [_due(item, now, sla) for item in data.due]
+    if data.upcoming:
+        blocks += [DividerBlock(), _section("*Coming up*")]
+        blocks += [_upcoming(item, now) for item in data.upcoming]
+    elif not data.empty:
+        blocks += [DividerBlock(), _section("*Coming up*\n_No interviews on your calendar._")]
+    if data.recent:
+        blocks += [DividerBlock(), _section("*Recently submitted*"), _recent(data.recent)]
+    if data.loops:
+        blocks += [DividerBlock(), _section("*Candidate loops you run*")]
+        for loop in data.loops:
+            button = ButtonElement(text="Status", action_id=ActionId.SHOW_STATUS, value=str(loop.cl.id))
+            blocks.append(_section(loop_summary(loop.cl, loop.submitted, now), button))
+    elif data.manages and not data.empty:
+        blocks += [DividerBlock(), _section("*Candidate loops you run*\n_None open right now._")]
+    blocks.append(_context(f"Updated {slack_date(now)} · `/loop help` for commands"))
+    if len(blocks) > limits.VIEW_BLOCKS:
+        blocks = blocks[: limits.VIEW_BLOCKS - 1] + [_context("_More than fits here: see `/loop feedback`._")]
+    view = View(type="home", blocks=blocks)
+    limits.check_view(view)
+    return view
+
+
+def _kit_modal(blocks: list[Block]) -> View:
+    return View(
+        type="modal", callback_id=CallbackId.FULL_KIT, title="Interview prep", close="Close", blocks=blocks
+    )
+
+
+def kit_view(interview: Interview, seat: PanelSeat, now: datetime) -> View:
+    """A panelist's full prep kit in a modal (from App Home); the buttons stay in the DM."""
+    body = [
+        b for m in prep_messages(interview, seat, now) for b in m.blocks if not isinstance(b, ActionsBlock)
+    ]
+    note = _context("_The kit is longer than fits here: `/loop prep` sends all of it to your DM._")
+    for keep in range(min(len(body), limits.VIEW_BLOCKS), 0, -1):
+        view = _kit_modal(body if keep == len(body) else [*body[: keep - 1], note])
+        try:
+            limits.check_view(view)
+            return view
+        except limits.LimitError:
+            continue
+    return _kit_modal([note])

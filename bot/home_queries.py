@@ -1,0 +1,196 @@
+"""Everything one user's App Home shows, loaded in a small, constant number of SQL statements.
+
+However many interviews a user has sat on, the home costs the same: each list is one LIMITed query, and
+related rows come in with joinedload (many-to-one) or selectinload (one IN query per relationship).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from models import (
+    CandidateLoop,
+    Feedback,
+    FeedbackStatus,
+    Interview,
+    InterviewStatus,
+    Loop,
+    PanelRole,
+    PanelSeat,
+)
+
+UPCOMING_LIMIT = 15
+DUE_LIMIT = 20
+RECENT_LIMIT = 5
+LOOPS_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class SeatItem:
+    """An interview the user sits on, their seat, and their feedback row if any (draft or submitted)."""
+
+    interview: Interview
+    seat: PanelSeat
+    feedback: Feedback | None = None
+
+
+@dataclass(frozen=True)
+class LoopItem:
+    """A candidate loop the user runs, and who has submitted feedback on which interview."""
+
+    cl: CandidateLoop
+    submitted: frozenset[tuple[int, str]]
+
+
+@dataclass
+class HomeData:
+    user: str
+    upcoming: list[SeatItem] = field(default_factory=list)
+    due: list[SeatItem] = field(default_factory=list)
+    recent: list[SeatItem] = field(default_factory=list)
+    loops: list[LoopItem] = field(default_factory=list)
+    manages: bool = False  # runs loops (recruiter, hiring manager) or is an admin
+
+    @property
+    def empty(self) -> bool:
+        return not (self.upcoming or self.due or self.recent or self.loops)
+
+
+def _with_loop() -> list[object]:
+    return [joinedload(Interview.candidate_loop).joinedload(CandidateLoop.candidate)]
+
+
+def _seats(session: Session, user: str, now: datetime) -> tuple[list[SeatItem], list[SeatItem]]:
+    mine = and_(
+        PanelSeat.user_id == user,
+        PanelSeat.declined_at.is_(None),
+        Interview.status == InterviewStatus.SCHEDULED,
+    )
+    base = (
+        select(PanelSeat, Interview, Feedback)
+        .join(Interview, PanelSeat.interview_id == Interview.id)
+        .outerjoin(Feedback, and_(Feedback.interview_id == Interview.id, Feedback.interviewer == user))
+        .options(*_with_loop())  # type: ignore[arg-type]
+    )
+    upcoming = session.execute(
+        base.where(mine, Interview.ends_at > now).order_by(Interview.starts_at).limit(UPCOMING_LIMIT)
+    )
+    owed = and_(
+        PanelSeat.role != PanelRole.SHADOW,
+        or_(Feedback.id.is_(None), Feedback.status != FeedbackStatus.SUBMITTED),
+    )
+    due = session.execute(
+        base.where(mine, Interview.ends_at <= now, owed).order_by(Interview.ends_at).limit(DUE_LIMIT)
+    )
+    return (
+        [SeatItem(i, s, f) for s, i, f in upcoming.unique()],
+        [SeatItem(i, s, f) for s, i, f in due.unique()],
+    )
+
+
+def _recent(session: Session, user: str) -> list[SeatItem]:
+    rows = session.execute(
+        select(Feedback, Interview, PanelSeat)
+        .join(Interview, Feedback.interview_id == Interview.id)
+        .join(PanelSeat, and_(PanelSeat.interview_id == Interview.id, PanelSeat.user_id == user))
+        .where(Feedback.interviewer == user, Feedback.status == FeedbackStatus.SUBMITTED)
+        .options(*_with_loop())  # type: ignore[arg-type]
+        .order_by(Feedback.submitted_at.desc(), Feedback.id.desc())
+        .limit(RECENT_LIMIT)
+    )
+    return [SeatItem(i, s, f) for f, i, s in rows.unique()]
+
+
+def open_loops_query(user: str | None, now: datetime) -> Select[CandidateLoop]:
+    """Candidate loops in progress (no digest yet, or interviews to come); everyone's when user is None."""
+    live = select(Interview.id).where(
+        Interview.candidate_loop_id == CandidateLoop.id, Interview.status == InterviewStatus.SCHEDULED
+    )
+    ahead = live.where(Interview.ends_at > now)
+    stmt = select(CandidateLoop).where(exists(live), or_(CandidateLoop.digest_ts.is_(None), exists(ahead)))
+    if user is not None:
+        stmt = stmt.where(or_(CandidateLoop.recruiter == user, CandidateLoop.hiring_manager == user))
+    return stmt
+
+
+def _loops(session: Session, user: str, now: datetime, admin: bool) -> list[LoopItem]:
+    stmt = open_loops_query(None if admin else user, now)
+    loops = list(
+        session.scalars(
+            stmt.options(
+                joinedload(CandidateLoop.candidate),
+                selectinload(CandidateLoop.interviews).selectinload(Interview.panel),
+            )
+            .order_by(CandidateLoop.created_at.desc(), CandidateLoop.id.desc())
+            .limit(LOOPS_LIMIT)
+        ).unique()
+    )
+    ids = [i.id for cl in loops for i in cl.interviews]
+    done = (
+        frozenset(
+            (iid, who)
+            for iid, who in session.execute(
+                select(Feedback.interview_id, Feedback.interviewer).where(
+                    Feedback.interview_id.in_(ids), Feedback.status == FeedbackStatus.SUBMITTED
+                )
+            )
+        )
+        if ids
+        else frozenset()
+    )
+    return [LoopItem(cl, done) for cl in loops]
+
+
+def runs_loops(session: Session, user: str, admins: Collection[str] = ()) -> bool:
+    """Whether the user is an admin, or the recruiter or hiring manager of a loop or a candidate loop."""
+    if user in admins:
+        return True
+    of_candidate = exists().where(or_(CandidateLoop.recruiter == user, CandidateLoop.hiring_manager == user))
+    of_loop = exists().where(or_(Loop.recruiter == user, Loop.hiring_manager == user))
+    return bool(session.scalar(select(or_(of_candidate, of_loop))))
+
+
+def load_home(session: Session, user: str, now: datetime, admins: Collection[str] = ()) -> HomeData:
+    """The user's App Home: coming up, feedback due, recently submitted, and the loops they run."""
+    upcoming, due = _seats(session, user, now)
+    admin = user in admins
+    loops = _loops(session, user, now, admin)
+    return HomeData(
+        user=user,
+        upcoming=upcoming,
+        due=due,
+        recent=_recent(session, user),
+        loops=loops,
+        manages=admin or bool(loops) or runs_loops(session, user),
+    )
+
+
+def may_manage(cl: CandidateLoop, user: str, admins: Collection[str] = ()) -> bool:
+    """Scheduling changes, status and digests belong to the loop's recruiter, hiring manager and admins."""
+    return user in (cl.recruiter, cl.hiring_manager) or user in admins
+
+
+def load_status(session: Session, candidate_loop_id: int) -> LoopItem | None:
+    """One candidate loop with its interviews, panels and who has submitted (three statements)."""
+    cl = session.scalars(
+        select(CandidateLoop)
+        .where(CandidateLoop.id == candidate_loop_id)
+        .options(
+            joinedload(CandidateLoop.candidate),
+            selectinload(CandidateLoop.interviews).selectinload(Interview.panel),
+        )
+    ).one_or_none()
+    if cl is None:
+        return None
+    ids = [i.id for i in cl.interviews]
+    done = session.execute(
+        select(Feedback.interview_id, Feedback.interviewer).where(
+            Feedback.interview_id.in_(ids), Feedback.status == FeedbackStatus.SUBMITTED
+        )
+    )
+    return LoopItem(cl, frozenset((iid, who) for iid, who in done))
