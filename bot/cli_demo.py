@@ -36,9 +36,17 @@ To run loopbot in your own Slack workspace (README, "Connect a Slack workspace")
     default=None,
     help="Simulated start (UTC, e.g. 2030-03-04T07:00); default: 07:00 next Monday.",
 )
+@click.option(
+    "--content",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Content to import (default: the repository's examples/content).",
+)
 @click.option("--summary-only", is_flag=True, help="Print who saw what, not every message.")
 @click.option("--verbose", is_flag=True, help="Show loopbot's own logs too.")
-def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: bool) -> None:
+def demo(
+    out_dir: Path, start: datetime | None, content: Path | None, summary_only: bool, verbose: bool
+) -> None:
     """Run the whole workflow offline: a local Slack stand-in, temporary SQLite, simulated time.
 
     A candidate's loop is scheduled from the example content; prep DMs go out, interviews end,
@@ -50,8 +58,14 @@ def demo(out_dir: Path, start: datetime | None, summary_only: bool, verbose: boo
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
     from bot.demo.runner import run_demo
     from bot.demo.workspace import cast
+    from bot.demo.world import DemoError
 
-    result = run_demo(start=start.replace(tzinfo=UTC) if start else None, verbose=verbose)
+    try:
+        result = run_demo(
+            start=start.replace(tzinfo=UTC) if start else None, content=content, verbose=verbose
+        )
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
     transcript = result.transcript
     if not summary_only:
         click.echo("loopbot demo: a week of one candidate's interview loop, in simulated time.")

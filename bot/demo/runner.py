@@ -31,7 +31,13 @@ from bot.settings import Settings
 from bot.standin import StandIn
 from models import Delivery
 
+# Beside the package in a checkout; in the Docker image, under the working directory (/app).
 EXAMPLE_CONTENT = Path(__file__).resolve().parents[2] / "examples" / "content"
+
+
+def example_content() -> Path:
+    """Where the example content is: in the checkout, else ./examples/content."""
+    return EXAMPLE_CONTENT if EXAMPLE_CONTENT.is_dir() else Path.cwd() / "examples" / "content"
 
 
 @dataclass(frozen=True)
@@ -110,12 +116,13 @@ def quiet_logs(verbose: bool) -> Iterator[None]:
             lg.setLevel(level)
 
 
-def run_demo(
-    start: datetime | None = None, content: Path = EXAMPLE_CONTENT, verbose: bool = False
-) -> DemoResult:
+def run_demo(start: datetime | None = None, content: Path | None = None, verbose: bool = False) -> DemoResult:
     """Run the whole workflow offline and return what everyone saw; leaves no files behind."""
     began = time.monotonic()
     start = start or next_monday(datetime.now(UTC))
+    content = content or example_content()
+    if not content.is_dir():
+        raise DemoError(f"no example content at {content}; give one with --content")
     with quiet_logs(verbose), tempfile.TemporaryDirectory(prefix="loopbot-demo-") as tmp:
         engine = make_engine(f"sqlite:///{Path(tmp) / 'demo.db'}")
         standin = StandIn(workspace=build_workspace()).start()
