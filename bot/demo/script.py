@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from blocks.ids import ActionId
 from bot.demo.forms import Scorecard
 from bot.demo.workspace import DIEGO, HIRING_MANAGER, KENJI, MARCUS, PRIYA, RECRUITER, SOFIA, person
 from bot.demo.world import World
@@ -130,6 +131,10 @@ def run(world: World, settings: Settings) -> int:
     give_feedback(world, SOFIA, ids[3], CARDS[SOFIA])
     world.run_until(ends[3] + timedelta(minutes=40))
     give_feedback(world, DIEGO, ids[3], CARDS[DIEGO])
+    world.run_until(ends[3] + timedelta(minutes=50))
+    if world.open_home(HIRING_MANAGER):  # after the escalation: the loop, and whose feedback is missing
+        world.click(HIRING_MANAGER, ActionId.SHOW_STATUS, "Status", None, via_home=True)
+        world.dismiss(HIRING_MANAGER)
 
     # Thursday: Marcus starts his scorecard and saves it for later.
     world.run_until(at(timedelta(hours=72 + 14)))
@@ -143,5 +148,4 @@ def run(world: World, settings: Settings) -> int:
     give_feedback(world, LATE, ids[1], CARDS[LATE])
     world.run_until(deadline + timedelta(hours=1))
     world.open_home(LATE)  # nothing due any more
-    world.open_home(HIRING_MANAGER)
     return cl.id

@@ -39,12 +39,13 @@ from models import Delivery, DeliveryStatus
 WAIT_SECONDS = 10.0
 
 
-def button_block(blocks: list[dict[str, Any]], action_id: str, value: str) -> str | None:
-    """The block_id of the block holding the button (in `elements` or as accessory), or None."""
+def find_button(blocks: list[dict[str, Any]], action_id: str, value: str | None) -> tuple[str, str] | None:
+    """(block_id, value) of the button with that action id (and value), in elements or as accessory."""
     for block in blocks:
         elements = [*block.get("elements", []), *([block["accessory"]] if block.get("accessory") else [])]
-        if any(e.get("action_id") == action_id and e.get("value") == value for e in elements):
-            return str(block.get("block_id") or "")
+        for e in elements:
+            if e.get("action_id") == action_id and value in (None, e.get("value")):
+                return str(block.get("block_id") or ""), str(e.get("value") or "")
     return None
 
 
@@ -123,35 +124,45 @@ class World:
 
     def open_feedback(self, user: str, interview_id: int, via_home: bool = False) -> dict[str, Any]:
         """Click "Open feedback form" for the interview, on the newest DM with it (or App Home)."""
-        value = str(interview_id)
+        return self.click(user, ActionId.OPEN_FEEDBACK, "Open feedback form", str(interview_id), via_home)
+
+    def click(
+        self, user: str, action_id: str, label: str, value: str | None, via_home: bool
+    ) -> dict[str, Any]:
+        """Click a button that opens a modal, on App Home or the newest DM that has it; returns the modal.
+
+        `value` None takes the first button with that action id.
+        """
         trigger = self.standin.new_trigger_id(user)
         if via_home:
             home = self.standin.home(user) or {}
-            block_id = button_block(home.get("blocks", []), ActionId.OPEN_FEEDBACK, value)
-            if block_id is None:
-                raise DemoError(f"{person(user).name}'s App Home has no feedback button for {value}")
+            found = find_button(home.get("blocks", []), action_id, value)
             kw: dict[str, Any] = {"view": home}
             where = "on App Home"
         else:
             for message in reversed(self.standin.messages(dm_id(user))):
-                block_id = button_block(message.get("blocks", []), ActionId.OPEN_FEEDBACK, value)
-                if block_id is not None:
+                found = find_button(message.get("blocks", []), action_id, value)
+                if found is not None:
                     break
-            else:
-                raise DemoError(f"{person(user).name} has no DM with a feedback button for {value}")
             kw = {"message": message}
             where = "in loopbot's DM"
-        self.transcript.action(self.now(), user, f"clicks [Open feedback form] {where}")
+        if found is None:
+            raise DemoError(f"{person(user).name} has no [{label}] button {where}")
+        block_id, value = found
+        self.transcript.action(self.now(), user, f"clicks [{label}] {where}")
         before = len(self.standin.calls_to("views.open"))
-        payload = block_actions_payload(
-            user, ActionId.OPEN_FEEDBACK, value, block_id=block_id, trigger_id=trigger, **kw
-        )
+        payload = block_actions_payload(user, action_id, value, block_id=block_id, trigger_id=trigger, **kw)
         self._dispatch(interaction_body(payload))
         self._settle("views.open", before)
         stack = self.standin.modal_stack(user)
         if not stack:
             raise DemoError(f"no modal is open for {person(user).name}")
         return stack[-1]
+
+    def dismiss(self, user: str) -> None:
+        """Close a modal that only shows something (no notify_on_close)."""
+        self.transcript.action(self.now(), user, "closes the modal")
+        self.standin.close_modals(user)
 
     def submit(self, user: str, view: dict[str, Any], card: forms.Scorecard) -> dict[str, Any] | None:
         """Fill in the modal as `card` says and press submit; returns the app's response to Slack."""

@@ -154,3 +154,15 @@ def test_the_cli_prints_the_transcript_and_writes_the_html_page(tmp_path: Path) 
     assert seconds < 60
     assert set(Path(tempfile.gettempdir()).glob("loopbot-demo-*")) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_app_home_shows_what_is_due_and_the_loop_to_its_manager(result: DemoResult) -> None:
+    assert result.missing == []
+    homes = entries(result, script.LATE, "home")
+    assert len(homes) == 2
+    assert "Overdue" in "\n".join(homes[0].lines) and "[Open feedback form]" in "\n".join(homes[0].lines)
+    assert "Overdue" not in "\n".join(homes[1].lines)
+    opened_from_home = [e for e in entries(result, script.LATE, "action") if "on App Home" in e.title]
+    assert opened_from_home, "the late panelist opened the form from App Home"
+    [status] = [e for e in entries(result, ws.HIRING_MANAGER, "modal") if "Candidate status" in e.lines[0]]
+    assert any("@Marcus Chen" in line and "not in yet" in line for line in status.lines)
