@@ -142,8 +142,22 @@ def view_lines(view: dict[str, Any], tz: str = "UTC", names: Names = str) -> lis
     return lines
 
 
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
+_CODE = re.compile(r"`([^`\n]+)`")
+_FENCE = re.compile(r"```(.*?)```", re.DOTALL)
+
+
+def mrkdwn_html(text: str) -> str:
+    """Escaped text with mrkdwn's *bold*, _italic_, `code` and ```blocks``` as HTML."""
+    out = _FENCE.sub(r"<code>\1</code>", html.escape(text))
+    out = _CODE.sub(r"<code>\1</code>", out)
+    out = _BOLD.sub(r"<b>\1</b>", out)
+    return _ITALIC.sub(r"<i>\1</i>", out)
+
+
 def _section(head: str, lines: list[str], kind: str) -> str:
-    text = f"<pre>{html.escape(chr(10).join(lines))}</pre>" if lines else ""
+    text = f"<pre>{mrkdwn_html(chr(10).join(lines))}</pre>" if lines else ""
     return f"<section class='{html.escape(kind)}'><h2>{html.escape(head)}</h2>{text}</section>"
 
 
@@ -161,6 +175,7 @@ def to_html(
         "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1d1c1d}"
         "section{border:1px solid #ddd;border-radius:8px;padding:0 1rem;margin:1rem 0}"
         "h2{font-size:1rem;color:#611f69}pre{white-space:pre-wrap;font-family:inherit}"
+        "code{font-family:ui-monospace,monospace;background:#f2f2f2}"
         "section.action{border:none;margin:.3rem 0;color:#555}"
         "section.action h2{color:#555;font-weight:normal}"
         "section.channel,section.thread,section.update{background:#f4f9ff}"

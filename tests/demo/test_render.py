@@ -74,3 +74,9 @@ def test_choices_list_each_option_with_what_is_picked() -> None:
 def test_html_sections_carry_their_kind() -> None:
     page = to_html([("h", ["x"]), ("did", [])], "T", kinds=["thread", "action"], intro=["Ada: lead"])
     assert "class='thread'" in page and "class='action'" in page and "<li>Ada: lead</li>" in page
+
+
+def test_html_shows_mrkdwn_emphasis_and_escapes_the_rest() -> None:
+    page = to_html([("h", ["*Ada* _said_ `x` <b> 2*3*4", "```A  B```"])], "T")
+    assert "<b>Ada</b> <i>said</i> <code>x</code> &lt;b&gt; 2*3*4" in page
+    assert "<code>A  B</code>" in page
