@@ -19,6 +19,7 @@ from slack_sdk.models.views import View
 from blocks import kit_text as kt
 from blocks import limits
 from blocks.ids import ActionId, CallbackId, OpsId
+from blocks.message import Message
 from blocks.prep import prep_messages
 from blocks.status import loop_summary
 from blocks.text import slack_date
@@ -151,3 +152,19 @@ def kit_view(interview: Interview, seat: PanelSeat, now: datetime) -> View:
         except limits.LimitError:
             continue
     return _kit_modal([note])
+
+
+def pending_forms_message(
+    items: list[SeatItem], now: datetime, sla: timedelta = timedelta(hours=24)
+) -> Message:
+    """`/loop feedback`: the user's feedback forms still to submit, each with its button."""
+    if not items:
+        blocks: list[Block] = [
+            _section(":tada: No feedback due. Forms for your next interviews open when they start.")
+        ]
+    else:
+        blocks = [_section(f"*Feedback due ({len(items)})*"), *(_due(item, now, sla) for item in items)]
+    blocks = blocks[: limits.MESSAGE_BLOCKS]
+    text = f"{len(items)} feedback form{'s' * (len(items) != 1)} to submit"
+    limits.check_message(blocks, text)
+    return Message(text=text, blocks=blocks)

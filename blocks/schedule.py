@@ -1,0 +1,288 @@
+"""The scheduling modal (candidate, loop, channel, interviews with panels) and the move / reassign modals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    DateTimePickerElement,
+    DividerBlock,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticSelectElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from blocks import kit_text as kt
+from blocks import limits
+from blocks.ids import CallbackId, OpsId
+from blocks.schedule_form import (
+    AUTO,
+    ChangeMeta,
+    Choices,
+    InterviewForm,
+    LoopChoice,
+    ScheduleForm,
+    ScheduleMeta,
+)
+from blocks.text import esc, mention, slack_date
+from models import Interview
+
+FIELD = OpsId.SCHEDULE_FIELD
+MAX_INTERVIEWS = 7
+
+
+def _options(pairs: list[tuple[str, str]]) -> list[Option]:
+    return [Option(text=limits.truncate(name or key, limits.OPTION_TEXT), value=key) for key, name in pairs][
+        :100
+    ]
+
+
+def _select(
+    options: list[Option], initial: str | None, placeholder: str, action_id: str = FIELD
+) -> StaticSelectElement:
+    chosen = next((o for o in options if o.value == initial), None)
+    return StaticSelectElement(
+        action_id=action_id, options=options, initial_option=chosen, placeholder=placeholder
+    )
+
+
+def _users(initial: list[str], most: int | None = None) -> UserMultiSelectElement:
+    return UserMultiSelectElement(
+        action_id=FIELD, initial_users=initial or None, max_selected_items=most, placeholder="Choose people"
+    )
+
+
+def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Choices) -> list[Block]:
+    sets = [(AUTO, "Automatic (panelists don't repeat each other)"), *loop.question_sets]
+    consent = Option(text="The candidate agreed to be recorded", value="yes")
+    blocks: list[Block] = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=f"*Interview {n + 1}*"))]
+    if loop.stages:
+        element = _select(_options(loop.stages), form.stage, "Choose a stage")
+        blocks.append(InputBlock(block_id=f"{OpsId.STAGE}{n}", label="Stage", element=element))
+    if choices.types:
+        element = _select(_options(choices.types), form.type, "The stage's type")
+        blocks.append(
+            InputBlock(
+                block_id=f"{OpsId.TYPE}{n}",
+                label="Interview type",
+                element=element,
+                optional=True,
+                hint="Leave empty for the stage's usual type.",
+            )
+        )
+    blocks += [
+        InputBlock(
+            block_id=f"{OpsId.START}{n}",
+            label="Starts at",
+            element=DateTimePickerElement(action_id=FIELD, initial_date_time=form.start),
+        ),
+        InputBlock(
+            block_id=f"{OpsId.DURATION}{n}",
+            label="Duration (minutes)",
+            optional=True,
+            hint="Leave empty for the interview type's usual length.",
+            element=NumberInputElement(
+                action_id=FIELD,
+                is_decimal_allowed=False,
+                min_value=5,
+                max_value=600,
+                initial_value=form.duration,
+            ),
+        ),
+        InputBlock(block_id=f"{OpsId.LEAD}{n}", label="Lead", element=_users(form.lead, 1), optional=True),
+        InputBlock(
+            block_id=f"{OpsId.INTERVIEWERS}{n}",
+            label="Interviewers",
+            element=_users(form.interviewers),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=f"{OpsId.SHADOWS}{n}",
+            label="Shadows (silent observers)",
+            element=_users(form.shadows),
+            optional=True,
+        ),
+        InputBlock(
+            block_id=f"{OpsId.QUESTION_SET}{n}",
+            label="Lead's question set",
+            optional=True,
+            element=_select(_options(sets), form.question_set or AUTO, "Automatic"),
+        ),
+        InputBlock(
+            block_id=f"{OpsId.CONSENT}{n}",
+            label="Recording",
+            optional=True,
+            element=CheckboxesElement(
+                action_id=FIELD, options=[consent], initial_options=[consent] if form.consent else None
+            ),
+        ),
+    ]
+    return blocks
+
+
+def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
+    """The scheduling modal; interview groups appear once a loop is chosen."""
+    form = form or ScheduleForm()
+    loop = choices.loop(form.loop) or (choices.loops[0] if len(choices.loops) == 1 else None)
+    channel = form.channel or (loop.hiring_channel if loop else None) or None
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=OpsId.CANDIDATE,
+            label="Candidate name",
+            element=PlainTextInputElement(
+                action_id=FIELD, initial_value=form.candidate or None, max_length=200, placeholder="Full name"
+            ),
+        ),
+        InputBlock(
+            block_id=OpsId.LOOP,
+            label="Loop",
+            dispatch_action=True,
+            element=_select(
+                _options([(x.slug, x.name) for x in choices.loops]),
+                loop.slug if loop else None,
+                "Choose a loop",
+                OpsId.CHOOSE_LOOP,
+            ),
+        ),
+        InputBlock(
+            block_id=OpsId.CHANNEL,
+            label="Hiring channel",
+            optional=True,
+            hint="Where the debrief digest goes; empty for the loop's channel.",
+            element=ConversationSelectElement(
+                action_id=FIELD,
+                initial_conversation=channel,
+                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            ),
+        ),
+    ]
+    count = len(form.interviews)
+    if loop is None:
+        blocks.append(
+            ContextBlock(elements=[MarkdownTextObject(text="Choose a loop to plan its interviews.")])
+        )
+    else:
+        for n, interview in enumerate(form.interviews):
+            blocks += _interview_blocks(n, interview, loop, choices)
+        tools = []
+        if count < MAX_INTERVIEWS:
+            tools.append(ButtonElement(text="Add interview", action_id=OpsId.ADD_INTERVIEW, value=str(count)))
+        if count > 1:
+            tools.append(ButtonElement(text="Remove last interview", action_id=OpsId.REMOVE_INTERVIEW))
+        if tools:
+            blocks.append(ActionsBlock(block_id=OpsId.INTERVIEW_TOOLS, elements=tools))
+    meta = ScheduleMeta(loop=loop.slug if loop else None, count=count).model_dump_json()
+    view = View(
+        type="modal",
+        callback_id=CallbackId.SCHEDULE,
+        title="Schedule a candidate",
+        submit="Schedule",
+        close="Cancel",
+        private_metadata=meta,
+        blocks=blocks,
+    )
+    limits.check_view(view)
+    return view
+
+
+def scheduled_view(candidate: str, interviews: list[Interview]) -> View:
+    """The confirmation that replaces the modal once the loop is scheduled."""
+    lines = [f":white_check_mark: *{esc(candidate)}* is scheduled:"]
+    for i in interviews:
+        panel = ", ".join(f"{mention(s.user_id)} ({kt.role_name(s.role).lower()})" for s in i.panel)
+        lines.append(f"• {kt.type_name(i)} on {slack_date(i.starts_at)}: {panel}")
+    lines.append("Each panelist gets their prep before the interview; `/loop status` shows progress.")
+    text = limits.truncate("\n".join(lines), limits.SECTION_TEXT)
+    return View(
+        type="modal",
+        title="Scheduled",
+        close="Done",
+        blocks=[SectionBlock(text=MarkdownTextObject(text=text))],
+    )
+
+
+def move_view(interview: Interview) -> View:
+    """Pick a new start for an interview (its length is kept)."""
+    return View(
+        type="modal",
+        callback_id=CallbackId.MOVE_INTERVIEW,
+        title="Move interview",
+        submit="Move",
+        close="Cancel",
+        private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*, "
+                    f"now {slack_date(interview.starts_at)}."
+                )
+            ),
+            InputBlock(
+                block_id=OpsId.NEW_START,
+                label="New start",
+                element=DateTimePickerElement(
+                    action_id=FIELD, initial_date_time=int(interview.starts_at.timestamp())
+                ),
+            ),
+            ContextBlock(
+                elements=[MarkdownTextObject(text="The panel is told, and their prep follows the new time.")]
+            ),
+        ],
+    )
+
+
+def reassign_view(interview: Interview) -> View:
+    """Swap one panelist for someone else (seat, role and questions pass to the new person)."""
+
+    def label(seat: Any) -> str:
+        gone = " · can't make it" if seat.declined_at is not None else ""
+        return f"{mention(seat.user_id)} · {kt.role_name(seat.role).lower()}{gone}"
+
+    options = [Option(text=MarkdownTextObject(text=label(s)), value=s.user_id) for s in interview.panel]
+    declined = next(
+        (o for o, s in zip(options, interview.panel, strict=True) if s.declined_at is not None), None
+    )
+    old: RadioButtonsElement | StaticSelectElement
+    if len(options) <= limits.CHOICE_OPTIONS:
+        old = RadioButtonsElement(action_id=FIELD, options=options, initial_option=declined)
+    else:  # plain text cannot show a mention: fall back to ids
+        old = StaticSelectElement(
+            action_id=FIELD, options=_options([(s.user_id, s.user_id) for s in interview.panel])
+        )
+    return View(
+        type="modal",
+        callback_id=CallbackId.REASSIGN,
+        title="Reassign a panelist",
+        submit="Reassign",
+        close="Cancel",
+        private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*, "
+                    f"{slack_date(interview.starts_at)}."
+                )
+            ),
+            InputBlock(block_id=OpsId.OLD_USER, label="Who is replaced", element=old),
+            InputBlock(
+                block_id=OpsId.NEW_USER,
+                label="Who takes their place",
+                element=UserSelectElement(action_id=FIELD, placeholder="Choose a person"),
+            ),
+        ],
+    )

@@ -1,0 +1,182 @@
+"""The scheduling modal's form: what was typed (read back from `state.values`) and where errors go.
+
+Block ids carry the interview's index (`sched_stage__0`), so the form can be rebuilt with one more
+interview without losing what was typed, and each scheduling problem lands on the right input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel
+
+from blocks import limits
+from blocks.ids import OpsId
+from models import PanelRole
+
+AUTO = "auto"
+ROLE_BLOCKS = {
+    PanelRole.LEAD: OpsId.LEAD,
+    PanelRole.INTERVIEWER: OpsId.INTERVIEWERS,
+    PanelRole.SHADOW: OpsId.SHADOWS,
+}
+
+
+@dataclass(frozen=True)
+class LoopChoice:
+    """A loop the user may schedule, with what its interviews can be."""
+
+    slug: str
+    name: str
+    hiring_channel: str = ""
+    stages: list[tuple[str, str]] = field(default_factory=list)  # (key, name)
+    question_sets: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+
+
+@dataclass(frozen=True)
+class Choices:
+    loops: list[LoopChoice]
+    types: list[tuple[str, str]] = field(default_factory=list)  # (slug, name)
+
+    def loop(self, slug: str | None) -> LoopChoice | None:
+        return next((x for x in self.loops if x.slug == slug), None)
+
+
+@dataclass
+class InterviewForm:
+    stage: str | None = None
+    type: str | None = None
+    start: int | None = None  # unix seconds, as the datetimepicker gives it
+    duration: str | None = None
+    lead: list[str] = field(default_factory=list)
+    interviewers: list[str] = field(default_factory=list)
+    shadows: list[str] = field(default_factory=list)
+    question_set: str | None = None
+    consent: bool = False
+
+    def panel(self) -> list[tuple[str, PanelRole]]:
+        """(user, role) in the order the request lists them: lead, interviewers, shadows."""
+        return (
+            [(u, PanelRole.LEAD) for u in self.lead]
+            + [(u, PanelRole.INTERVIEWER) for u in self.interviewers]
+            + [(u, PanelRole.SHADOW) for u in self.shadows]
+        )
+
+
+@dataclass
+class ScheduleForm:
+    candidate: str = ""
+    loop: str | None = None
+    channel: str | None = None
+    interviews: list[InterviewForm] = field(default_factory=lambda: [InterviewForm()])
+
+
+class ScheduleMeta(BaseModel):
+    """The scheduling modal's private_metadata."""
+
+    loop: str | None = None
+    count: int = 1
+
+
+class ChangeMeta(BaseModel):
+    """The move / reassign modals' private_metadata."""
+
+    interview_id: int
+
+
+def _value(action: dict[str, Any]) -> Any:
+    kind = action.get("type")
+    if kind in ("static_select", "radio_buttons"):
+        return (action.get("selected_option") or {}).get("value")
+    if kind == "conversations_select":
+        return action.get("selected_conversation")
+    if kind == "users_select":
+        return action.get("selected_user")
+    if kind == "multi_users_select":
+        return list(action.get("selected_users") or [])
+    if kind == "datetimepicker":
+        return action.get("selected_date_time")
+    if kind == "checkboxes":
+        return [o["value"] for o in action.get("selected_options") or []]
+    return action.get("value")
+
+
+def values(state: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """state.values flattened to {block_id: value} (one element per block)."""
+    return {block: _value(next(iter(actions.values()), {})) for block, actions in state.items()}
+
+
+def parse_form(state: dict[str, dict[str, Any]], meta: ScheduleMeta) -> ScheduleForm:
+    """The scheduling form as typed so far."""
+    v = values(state)
+    interviews = []
+    for n in range(meta.count):
+        start = v.get(f"{OpsId.START}{n}")
+        qs = v.get(f"{OpsId.QUESTION_SET}{n}")
+        interviews.append(
+            InterviewForm(
+                stage=v.get(f"{OpsId.STAGE}{n}"),
+                type=v.get(f"{OpsId.TYPE}{n}"),
+                start=int(start) if start else None,
+                duration=str(v[f"{OpsId.DURATION}{n}"]) if v.get(f"{OpsId.DURATION}{n}") else None,
+                lead=v.get(f"{OpsId.LEAD}{n}") or [],
+                interviewers=v.get(f"{OpsId.INTERVIEWERS}{n}") or [],
+                shadows=v.get(f"{OpsId.SHADOWS}{n}") or [],
+                question_set=None if qs in (None, AUTO) else qs,
+                consent=bool(v.get(f"{OpsId.CONSENT}{n}")),
+            )
+        )
+    return ScheduleForm(
+        candidate=str(v.get(OpsId.CANDIDATE) or ""),
+        loop=v.get(OpsId.LOOP) or meta.loop,
+        channel=v.get(OpsId.CHANNEL),
+        interviews=interviews,
+    )
+
+
+def start_of(form: InterviewForm) -> datetime | None:
+    return datetime.fromtimestamp(form.start, UTC) if form.start else None
+
+
+_ROLE_IN_MESSAGE = re.compile(r"(?:has no|needs [\d to]+) (lead|interviewer|shadow)\b")
+
+
+def error_block(path: str, message: str, form: ScheduleForm) -> str:
+    """The block_id that shows a scheduling problem at `path` (see bot.scheduling.SchedulingError)."""
+    parts = path.split(".")
+    top = {"candidate": OpsId.CANDIDATE, "loop": OpsId.LOOP, "hiring_channel": OpsId.CHANNEL}
+    if parts[0] != "interviews" or len(parts) < 2 or not parts[1].isdigit():
+        return top.get(parts[0], OpsId.CANDIDATE)
+    n = int(parts[1])
+    if n >= len(form.interviews):
+        return OpsId.CANDIDATE
+    rest = parts[2:]
+    simple = {
+        "stage": OpsId.STAGE,
+        "type": OpsId.TYPE,
+        "start": OpsId.START,
+        "duration_minutes": OpsId.DURATION,
+        "recording_consent": OpsId.CONSENT,
+    }
+    if rest and rest[0] in simple:
+        return f"{simple[rest[0]]}{n}"
+    if rest[:1] == ["panel"]:
+        if len(rest) >= 3 and rest[2] == "question_set":
+            return f"{OpsId.QUESTION_SET}{n}"
+        panel = form.interviews[n].panel()
+        if len(rest) >= 2 and rest[1].isdigit() and int(rest[1]) < len(panel):
+            return f"{ROLE_BLOCKS[panel[int(rest[1])][1]]}{n}"
+        match = _ROLE_IN_MESSAGE.search(message)
+        return f"{ROLE_BLOCKS[PanelRole(match.group(1))] if match else OpsId.LEAD}{n}"
+    return f"{OpsId.STAGE}{n}"
+
+
+def errors_for(problems: list[tuple[str, str]], form: ScheduleForm) -> dict[str, str]:
+    """Inline errors by block_id; several problems on one block are joined."""
+    errors: dict[str, list[str]] = {}
+    for path, message in problems:
+        errors.setdefault(error_block(path, message, form), []).append(message)
+    return {block: limits.truncate("; ".join(dict.fromkeys(ms)), 2000) for block, ms in errors.items()}
