@@ -1,0 +1,96 @@
+"""Running the real `loopbot serve` as a subprocess for the benchmarks, and reading its memory from /proc."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.common import LOOPBOT, ROOT
+
+SECRET = "bench-signing-secret"
+TOKEN = "xoxb-bench"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve_env(database_url: str, api_url: str, port: int, **extra: str) -> dict[str, str]:
+    """The environment of a `loopbot serve` on this database, talking to the stand-in at `api_url`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "LOOPBOT_", "DATABASE_"))}
+    env.update(
+        DATABASE_URL=database_url.replace("postgresql+psycopg://", "postgresql://", 1),
+        SLACK_API_URL=api_url,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_SIGNING_SECRET=SECRET,
+        PORT=str(port),
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Served:
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rss_mb(self) -> tuple[float, float]:
+        """(current RSS, peak RSS) in MB, from /proc/<pid>/status (VmRSS, VmHWM)."""
+        values = {}
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith(("VmRSS:", "VmHWM:")):
+                key, amount = line.split(":", 1)
+                values[key] = int(amount.split()[0]) / 1024
+        return values["VmRSS"], values["VmHWM"]
+
+    def stop(self) -> int:
+        """SIGTERM, then wait (the dispatcher finishes its tick and releases its leases)."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return int(self.proc.returncode or 0)
+
+
+def start_serve(env: dict[str, str], log: Path, threads: int = 8) -> Served:
+    """Start `loopbot serve` and wait until /healthz answers 200."""
+    port = int(env["PORT"])
+    handle = log.open("wb")
+    proc = subprocess.Popen(
+        [LOOPBOT, "serve", "--host", "127.0.0.1", "--threads", str(threads)],
+        env=env,
+        cwd=ROOT,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    handle.close()
+    served = Served(proc, port, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"loopbot serve exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(served.base + "/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return served
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"loopbot serve did not come up:\n{log.read_text()[-3000:]}")
