@@ -122,3 +122,15 @@ def register(app: App, deps: Deps) -> None:
     app.event("app_home_opened")(handle_app_home_opened)
     app.action(ActionId.VIEW_FULL_KIT)(handle_view_full_kit)
     app.action(ActionId.SHOW_STATUS)(handle_show_status)
+
+
+def reply_privately(client: WebClient, channel: str | None, user: str, text: str, blocks: list[Any]) -> None:
+    """An ephemeral reply where the user is; in their DM with the app when the bot cannot post there."""
+    if channel:
+        try:
+            client.chat_postEphemeral(channel=channel, user=user, text=text, blocks=blocks)
+            return
+        except SlackApiError as exc:
+            if exc.response.get("error") not in ("channel_not_found", "not_in_channel", "is_archived"):
+                raise
+    client.chat_postMessage(channel=user, text=text, blocks=blocks)
