@@ -27,6 +27,7 @@ class DeliveryKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     DIGEST = "digest"
+    PRIVATE_NOTES = "private_notes"
     NOTICE = "notice"
 
 

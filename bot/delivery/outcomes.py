@@ -31,6 +31,7 @@ LABELS = {
     "escalation": "late-feedback escalation",
     "digest": "debrief digest",
     "notice": "notice",
+    "private_notes": "private notes message",
 }
 
 
@@ -122,9 +123,10 @@ def slack_error(
 def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress: Progress) -> Finish:
     """Mark sent (only if still ours; else the new owner finds the post by its metadata) and say where."""
     channel = progress.channel or rendered.channel
+    sent_at = d.clock.now()
     values = {
         "status": DeliveryStatus.SENT,
-        "sent_at": d.clock.now(),
+        "sent_at": sent_at,
         "channel": channel,
         "ts": progress.first_ts,
         "lease_until": None,
@@ -132,7 +134,7 @@ def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress:
     }
 
     def bookkeeping(s: Session) -> None:
-        record_sent(s, row, rendered, channel, progress.first_ts)
+        record_sent(s, row, rendered, channel, progress.first_ts, sent_at)
 
     event = "recovered" if progress.posted == 0 and progress.found else "sent"
     return Finish(

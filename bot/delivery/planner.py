@@ -194,3 +194,25 @@ def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, rea
         execution_options={"synchronize_session": "fetch"},
     )
     _store(session, [digest_now_delivery(candidate_loop_id, cl.hiring_channel, now, reason)])
+
+
+def plan_private_notes(session: Session, cl: CandidateLoop, feedback_ids: list[int], now: datetime) -> None:
+    """The private notes of newly posted scorecards, to the hiring manager's DM only."""
+    if not cl.hiring_manager or not feedback_ids:
+        return
+    ids = sorted(feedback_ids)
+    key = f"private_notes:cl{cl.id}:{cl.hiring_manager}:" + ",".join(map(str, ids))
+    _store(
+        session,
+        [
+            PlannedDelivery(
+                kind=DeliveryKind.PRIVATE_NOTES,
+                recipient=cl.hiring_manager,
+                dedupe_key=key[:255],
+                due_at=now,
+                expires_at=None,
+                payload={"v": 1, "feedback_ids": ids},
+                candidate_loop_id=cl.id,
+            )
+        ],
+    )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from blocks.message import Message
+from bot.delivery import planner
 from bot.delivery.relevance import late_panelists, seat_of
 from models import (
     CandidateLoop,
@@ -137,6 +138,16 @@ def _digest(session: Session, row: Delivery, now: datetime) -> Rendered:
     return Rendered(cl.hiring_channel, [Part("main", main), *replies], replied=replied)
 
 
+def _private_notes(session: Session, row: Delivery, now: datetime) -> Rendered:
+    from blocks import digest
+
+    cl = session.get_one(CandidateLoop, row.candidate_loop_id)
+    ids = [int(i) for i in row.payload.get("feedback_ids", [])]
+    feedback = list(session.scalars(select(Feedback).where(Feedback.id.in_(ids)).order_by(Feedback.id)))
+    message = digest.private_notes_message(cl, feedback)
+    return Rendered(row.recipient, [Part("0", message)] if message else [])
+
+
 RENDERERS: dict[str, Callable[[Session, Delivery, datetime], Rendered]] = {
     DeliveryKind.PREP: _seat_render(_prep),
     DeliveryKind.PREP_NUDGE: _seat_render(_nudge),
@@ -145,6 +156,7 @@ RENDERERS: dict[str, Callable[[Session, Delivery, datetime], Rendered]] = {
     DeliveryKind.ESCALATION: _escalation,
     DeliveryKind.DIGEST: _digest,
     DeliveryKind.NOTICE: _notice,
+    DeliveryKind.PRIVATE_NOTES: _private_notes,
 }
 
 
@@ -154,9 +166,14 @@ def render(session: Session, row: Delivery, now: datetime) -> Rendered:
 
 
 def record_sent(
-    session: Session, row: Delivery, rendered: Rendered, channel: str, first_ts: str | None
+    session: Session,
+    row: Delivery,
+    rendered: Rendered,
+    channel: str,
+    first_ts: str | None,
+    now: datetime,
 ) -> None:
-    """Bookkeeping after a digest went out: where it lives, and which scorecards it now shows."""
+    """Bookkeeping after a digest went out: where it lives, which scorecards it shows, private notes."""
     if row.kind != DeliveryKind.DIGEST or row.candidate_loop_id is None:
         return
     cl = session.get_one(CandidateLoop, row.candidate_loop_id)
@@ -164,3 +181,7 @@ def record_sent(
         cl.digest_channel, cl.digest_ts = channel, first_ts
     stored = session.get_one(Delivery, row.id)
     stored.payload = {**stored.payload, "replied": rendered.replied}
+    with_notes = session.scalars(
+        select(Feedback.id).where(Feedback.id.in_(rendered.replied), Feedback.private_note != "")
+    ).all()
+    planner.plan_private_notes(session, cl, list(with_notes), now)

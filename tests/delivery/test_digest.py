@@ -141,3 +141,31 @@ def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_di
     escalations = rows(sf, kind=DeliveryKind.ESCALATION)
     assert {(e.status, e.last_error) for e in escalations} == {(DeliveryStatus.CANCELLED, "all feedback in")}
     assert slack.messages("U0RECRUIT") == []
+
+
+def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    with sf.begin() as s:
+        s.add(
+            Feedback(
+                interview_id=iid,
+                interviewer="U1",
+                status="submitted",
+                submitted_at=T0,
+                private_note="Worried about <!here> the on-call story",
+            )
+        )
+    submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "all_in")
+    d = make_dispatcher()
+    d.tick()
+    d.tick()  # the private-notes row is written when the digest is marked sent
+    channel_text = str(slack.messages("C0HIRING"))
+    assert "on-call story" not in channel_text
+    [dm] = slack.messages("U0MANAGER")
+    assert "Worried about &lt;!here&gt; the on-call story" in str(dm["blocks"])
+    for user in ("U1", "U2", "U0RECRUIT"):
+        assert "on-call story" not in str(slack.messages(user))
+    # Exactly one private-notes delivery, addressed to the hiring manager.
+    [sent] = rows(sf, kind=DeliveryKind.PRIVATE_NOTES, status=DeliveryStatus.SENT)
+    assert sent.recipient == "U0MANAGER"
