@@ -1,11 +1,155 @@
-"""Bolt listeners for commands."""
+"""`/loop`: help, schedule, status <candidate>, feedback, prep <candidate>. Replies are ephemeral."""
 
 from __future__ import annotations
 
-from slack_bolt import App
+import logging
+from collections.abc import Callable
+from typing import Any
 
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from blocks.home import pending_forms_message
+from blocks.message import Message
+from blocks.status import choose_candidate, status_message
+from blocks.text import esc
+from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
+from bot.home_queries import load_home, load_status, may_manage
+from handlers.events import REFUSAL, reply_privately
+from handlers.scheduling import open_schedule_modal
+from models import Candidate, CandidateLoop, Delivery, DeliveryKind, Interview, InterviewStatus, PanelSeat
+
+log = logging.getLogger("loopbot.commands")
+HELP = esc(
+    """*loopbot* runs structured interviews: prep before, feedback after, a fair debrief.
+• `/loop feedback`: your feedback forms still to submit
+• `/loop prep <candidate>`: your prep for that candidate's next interviews, again
+• `/loop schedule`: schedule a candidate's loop (recruiters, hiring managers, admins)
+• `/loop status <candidate>`: interviews, panel and who has submitted (the loop's recruiter,
+  hiring manager, admins)
+• `/loop help`: this message
+Your upcoming interviews and pending forms are also on the app's *Home* tab."""
+)  # the <candidate> placeholders must not read as links
+
+
+def _text(text: str) -> Message:
+    return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def find_loops(session: Session, query: str) -> list[CandidateLoop]:
+    """Candidate loops whose candidate name contains `query` (case-insensitive), newest first."""
+    stmt = (
+        select(CandidateLoop)
+        .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
+        .where(func.lower(Candidate.name).contains(query.lower(), autoescape=True))
+        .order_by(CandidateLoop.created_at.desc(), CandidateLoop.id.desc())
+        .limit(20)
+    )
+    return list(session.scalars(stmt))
+
+
+def status_reply(session: Session, user: str, query: str, deps: Deps) -> Message:
+    """The status of the one candidate loop matching `query` that the user runs, or why not."""
+    if not query:
+        return _text("Which candidate? `/loop status &lt;candidate name&gt;`")
+    found = find_loops(session, query)
+    allowed = [cl for cl in found if may_manage(cl, user, deps.settings.admins)]
+    if not found:
+        return _text(f"No candidate matches “{esc(query)}”.")
+    if not allowed:
+        return _text(REFUSAL)
+    exact = [cl for cl in allowed if cl.candidate.name.strip().lower() == query.lower()]
+    pick = exact or allowed
+    if len(pick) > 1:
+        return choose_candidate(pick, query)
+    item = load_status(session, pick[0].id)
+    assert item is not None
+    return status_message(item.cl, item.submitted, deps.clock.now())
+
+
+def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
+    """Queue the user's prep for the matching candidate's upcoming interviews through the outbox."""
+    if not query:
+        return _text("Whose prep? `/loop prep &lt;candidate name&gt;`")
+    now = deps.clock.now()
+    seats = session.execute(
+        select(Interview, PanelSeat)
+        .join(PanelSeat, PanelSeat.interview_id == Interview.id)
+        .join(CandidateLoop, Interview.candidate_loop_id == CandidateLoop.id)
+        .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
+        .where(
+            PanelSeat.user_id == user,
+            PanelSeat.declined_at.is_(None),
+            Interview.status == InterviewStatus.SCHEDULED,
+            Interview.starts_at > now,
+            func.lower(Candidate.name).contains(query.lower(), autoescape=True),
+        )
+        .order_by(Interview.starts_at)
+        .limit(5)
+    ).all()
+    if not seats:
+        return _text(f"You have no upcoming interview with a candidate matching “{esc(query)}”.")
+    for interview, _seat in seats:
+        # A fresh key per request: the normal prep rows keep theirs, and a repeat within a minute is one send.
+        key = f"prep.resend:i{interview.id}:{user}:{iso(interview.starts_at)}:{iso(now)[:16]}"
+        if session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key)) is None:
+            session.add(
+                Delivery(
+                    dedupe_key=key,
+                    kind=DeliveryKind.PREP,
+                    recipient=user,
+                    interview_id=interview.id,
+                    candidate_loop_id=interview.candidate_loop_id,
+                    payload={"v": PAYLOAD_VERSION, "start": iso(interview.starts_at)},
+                    due_at=now,
+                    next_attempt_at=now,
+                    expires_at=interview.starts_at,
+                )
+            )
+    n = len(seats)
+    return _text(f":incoming_envelope: Your prep for {n} interview{'s' * (n != 1)} is on its way to your DM.")
+
+
+def _feedback(session: Session, user: str, query: str, deps: Deps) -> Message:
+    home = load_home(session, user, deps.clock.now(), deps.settings.admins)
+    return pending_forms_message(home.due, deps.clock.now(), deps.settings.feedback_sla)
+
+
+REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = {
+    "status": (status_reply, False),
+    "feedback": (_feedback, False),
+    "prep": (resend_prep, True),  # writes to the outbox
+}
+
+
+def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Route `/loop <sub> [args]`; help and unknown input are answered in the acknowledgement itself."""
+    sub, _, rest = (body.get("text") or "").strip().partition(" ")
+    sub = sub.lower()
+    if sub != "schedule" and sub not in REPLIES:
+        ack(text="loopbot: /loop help", blocks=_text(HELP).blocks_dicts(), response_type="ephemeral")
+        return
+    ack()
+    deps: Deps = context["deps"]
+    user = body["user_id"]
+    log.info("command.loop sub=%s user=%s", sub, user)
+    if sub == "schedule":
+        open_schedule_modal(client, body, deps, user)
+        return
+    build, writes = REPLIES[sub]
+    if writes:
+        with deps.session_factory.begin() as s:
+            message = build(s, user, rest.strip(), deps)
+    else:
+        with deps.session_factory() as s:
+            message = build(s, user, rest.strip(), deps)
+    reply_privately(client, body.get("channel_id"), user, message.text, message.blocks_dicts())
 
 
 def register(app: App, deps: Deps) -> None:
     """Attach this surface's listeners to the app."""
+    app.command("/loop")(handle_loop_command)
