@@ -19,6 +19,7 @@ from blocks.schedule import move_view, reassign_view, schedule_view, scheduled_v
 from blocks.schedule_form import (
     ChangeMeta,
     Choices,
+    InterviewForm,
     LoopChoice,
     ScheduleForm,
     ScheduleMeta,
@@ -94,7 +95,7 @@ def handle_form_change(ack: Ack, body: dict[str, Any], client: WebClient, contex
     form = parse_form(view["state"]["values"], meta)
     action = body["actions"][0]["action_id"]
     if action == OpsId.ADD_INTERVIEW:
-        form.interviews.append(type(form.interviews[0])())
+        form.interviews.append(InterviewForm())
     elif action == OpsId.REMOVE_INTERVIEW and len(form.interviews) > 1:
         form.interviews.pop()
     with deps.session_factory() as s:
