@@ -162,7 +162,7 @@ class Dispatcher:
                 if at > now:
                     return outcomes.defer(c, at, "outside working hours")
             try:
-                rendered = render(s, row, now)
+                rendered = render(s, row, now, self.settings.feedback_sla)
             except Exception as exc:
                 log.exception("delivery.render_failed %s", kv(key=c.dedupe_key))
                 return outcomes.fail(self, c, row, f"render error: {exc!r}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,7 +47,7 @@ class Rendered:
 def _seat_render(
     build: Callable[[Interview, str, Delivery, datetime], list[Message]],
 ) -> Callable[..., Rendered]:
-    def render(session: Session, row: Delivery, now: datetime) -> Rendered:
+    def render(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
         interview = session.get_one(Interview, row.interview_id)
         messages = build(interview, row.recipient, row, now)
         return Rendered(row.recipient, [Part(str(n), m) for n, m in enumerate(messages)])
@@ -86,7 +86,7 @@ def _seat(interview: Interview, user: str) -> PanelSeat:
     return seat
 
 
-def _escalation(session: Session, row: Delivery, now: datetime) -> Rendered:
+def _escalation(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
     from blocks import digest
 
     interview = session.get_one(Interview, row.interview_id)
@@ -94,7 +94,7 @@ def _escalation(session: Session, row: Delivery, now: datetime) -> Rendered:
     return Rendered(row.recipient, [Part("0", digest.escalation(interview.candidate_loop, late, now))])
 
 
-def _notice(session: Session, row: Delivery, now: datetime) -> Rendered:
+def _notice(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
     from blocks import prep
 
     return Rendered(row.recipient, [Part("0", prep.notice(str(row.payload.get("text", ""))))])
@@ -112,7 +112,7 @@ def already_replied(session: Session, candidate_loop_id: int) -> set[int]:
     return {int(i) for p in payloads for i in p.get("replied", [])}
 
 
-def _digest(session: Session, row: Delivery, now: datetime) -> Rendered:
+def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
     from blocks import digest
 
     cl = session.get_one(CandidateLoop, row.candidate_loop_id)
@@ -124,12 +124,12 @@ def _digest(session: Session, row: Delivery, now: datetime) -> Rendered:
             .order_by(Feedback.submitted_at, Feedback.id)
         )
     )
-    main = digest.digest_message(cl, feedback, now)
+    main = digest.digest_message(cl, feedback, now, sla)
     # A scorecard posted once is not posted again; an edited one is updated in the digest itself.
     done = already_replied(session, cl.id) if cl.digest_ts else set()
     todo = [fb for fb in feedback if fb.id not in done]
     replies = [
-        Part(f"fb{fb.id}", digest.scorecard_reply(cl, interviews[fb.interview_id], fb), in_thread=True)
+        Part(f"fb{fb.id}", digest.scorecard_reply(cl, interviews[fb.interview_id], fb, sla), in_thread=True)
         for fb in todo
     ]
     replied = [fb.id for fb in todo]
@@ -138,7 +138,7 @@ def _digest(session: Session, row: Delivery, now: datetime) -> Rendered:
     return Rendered(cl.hiring_channel, [Part("main", main), *replies], replied=replied)
 
 
-def _private_notes(session: Session, row: Delivery, now: datetime) -> Rendered:
+def _private_notes(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
     from blocks import digest
 
     cl = session.get_one(CandidateLoop, row.candidate_loop_id)
@@ -148,7 +148,7 @@ def _private_notes(session: Session, row: Delivery, now: datetime) -> Rendered:
     return Rendered(row.recipient, [Part("0", message)] if message else [])
 
 
-RENDERERS: dict[str, Callable[[Session, Delivery, datetime], Rendered]] = {
+RENDERERS: dict[str, Callable[[Session, Delivery, datetime, timedelta], Rendered]] = {
     DeliveryKind.PREP: _seat_render(_prep),
     DeliveryKind.PREP_NUDGE: _seat_render(_nudge),
     DeliveryKind.FEEDBACK_REQUEST: _seat_render(_feedback_request),
@@ -160,9 +160,9 @@ RENDERERS: dict[str, Callable[[Session, Delivery, datetime], Rendered]] = {
 }
 
 
-def render(session: Session, row: Delivery, now: datetime) -> Rendered:
-    """The Slack calls for a row, built from current state."""
-    return RENDERERS[row.kind](session, row, now)
+def render(session: Session, row: Delivery, now: datetime, sla: timedelta = timedelta(hours=24)) -> Rendered:
+    """The Slack calls for a row, built from current state; `sla` decides which feedback counts as late."""
+    return RENDERERS[row.kind](session, row, now, sla)
 
 
 def record_sent(

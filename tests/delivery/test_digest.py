@@ -94,7 +94,8 @@ def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
     sf, slack, clock, make_dispatcher
 ):
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
-    submit(sf, iid, "U1"), submit(sf, iid, "U2")
+    submit(sf, iid, "U1")
+    submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "all_in")
     # The digest lands but its answer is lost; on the next try the first scorecard's answer is lost too.
     slack.inject_drop("chat.postMessage", after_accept=True)
@@ -169,3 +170,24 @@ def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_disp
     # Exactly one private-notes delivery, addressed to the hiring manager.
     [sent] = rows(sf, kind=DeliveryKind.PRIVATE_NOTES, status=DeliveryStatus.SENT)
     assert sent.recipient == "U0MANAGER"
+
+
+def test_the_digest_judges_lateness_by_the_configured_sla(sf, slack, clock, make_dispatcher):
+    # The interview ended at T0 - 2h and both scorecards came in at T0: late only under a 1h SLA.
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1")
+    submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "all_in")
+    make_dispatcher(LOOPBOT_FEEDBACK_SLA="1h").tick()
+    [main] = top_level(slack.messages("C0HIRING"))
+    assert "Late feedback" in str(main["blocks"])
+
+
+def test_feedback_within_the_default_sla_is_not_flagged_late(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1")
+    submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "all_in")
+    make_dispatcher().tick()
+    [main] = top_level(slack.messages("C0HIRING"))
+    assert "Late feedback" not in str(main["blocks"])
