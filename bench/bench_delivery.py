@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import tempfile
 import time
@@ -83,6 +84,8 @@ def run(
                 )
                 procs.append(serving.start_serve(env, workdir / f"serve-{backend}-{replicas}-{n}.log"))
             slack.reset_calls()
+            groups = {"serve": [p.proc.pid for p in procs], "bench+stand-in": [os.getpid()]}
+            cpu_before = common.cpu_snapshot(groups)
             t0 = time.time()
             with sf.begin() as s:  # everything comes due now
                 s.execute(
@@ -127,6 +130,7 @@ def run(
                     )
                 if not open_rows:
                     break
+            cpu = common.cpu_used(cpu_before, common.cpu_snapshot(groups))
             posts = [c for c in slack.calls_to("chat.postMessage") if c.outcome == "ok"]
             last = max((c.at for c in posts), default=time.time())
             hashes = Counter(h for h in map(_key_hash, posts) if h)
@@ -156,6 +160,7 @@ def run(
         "still_open": open_rows,
         "statuses": statuses,
         "exit_codes": codes,
+        "cpu_s": cpu,
     }
 
 
@@ -215,7 +220,7 @@ def main() -> None:
     for r in results:
         print(
             f"\n{r['replicas']} replica(s): statuses {r['statuses']}, post attempts {r['post_attempts']},"
-            f" exit codes {r['exit_codes']}"
+            f" exit codes {r['exit_codes']}\n  CPU seconds while sending: {r['cpu_s']}"
         )
     print(f"\nlogs and profiles: {workdir}")
     if args.json:

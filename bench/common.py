@@ -107,6 +107,7 @@ class StatementCounter:
 
     statements: list[str] = field(default_factory=list)
     raw: list[tuple[str, Any]] = field(default_factory=list)
+    ms: list[float] = field(default_factory=list)  # each statement's time, driver call to result
 
     def __len__(self) -> int:
         return len(self.statements)
@@ -121,10 +122,18 @@ def install_counter(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _count(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+        conn.info["bench_t0"] = time.perf_counter()
         with _lock:
             for counter in _active:
                 counter.statements.append(" ".join(statement.split())[:160])
                 counter.raw.append((statement, parameters))
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _timed(conn: Any, *args: Any) -> None:
+        took = (time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())) * 1000
+        with _lock:
+            for counter in _active:
+                counter.ms.append(took)
 
 
 @contextmanager
@@ -168,3 +177,67 @@ class Stopwatch:
 
 def verdict(ok: bool) -> str:
     return "MET" if ok else "MISSED"
+
+
+def _stat(pid: int | str) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def _ticks(pid: int | str) -> int:
+    fields = _stat(pid)
+    return int(fields[11]) + int(fields[12])  # utime + stime (fields 14 and 15 of stat)
+
+
+def postmaster_pid() -> int | None:
+    """The pid of the throw-away PostgreSQL server this process started, if any."""
+    from tests.support import postgres
+
+    server = postgres._server
+    if server is None:
+        return None
+    pidfile = server.dir / "data" / "postmaster.pid"
+    return int(pidfile.read_text().split()[0]) if pidfile.exists() else None
+
+
+def _pg_ticks() -> dict[int, int]:
+    root = postmaster_pid()
+    if root is None:
+        return {}
+    found: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat(entry.name)
+            except OSError:
+                continue
+            if int(entry.name) == root or int(fields[1]) == root:
+                found[int(entry.name)] = int(fields[11]) + int(fields[12])
+    return found
+
+
+@dataclass
+class CpuSnapshot:
+    groups: dict[str, int]
+    postgres: dict[int, int]
+    machine: int
+    at: float
+
+
+def cpu_snapshot(pids: dict[str, list[int]]) -> CpuSnapshot:
+    """CPU ticks so far: each group of processes, our PostgreSQL server's processes, the machine."""
+    groups = {name: sum(_ticks(p) for p in group) for name, group in pids.items()}
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    busy = sum(values) - values[3] - values[4]  # all but idle and iowait
+    return CpuSnapshot(groups, _pg_ticks(), busy, time.monotonic())
+
+
+def cpu_used(before: CpuSnapshot, after: CpuSnapshot) -> dict[str, float]:
+    """CPU seconds per group between two snapshots, PostgreSQL, anything else on the machine, and busy %."""
+    hz = os.sysconf("SC_CLK_TCK")
+    out = {k: (after.groups[k] - before.groups[k]) / hz for k in before.groups}
+    out["postgres"] = sum(t - before.postgres.get(pid, 0) for pid, t in after.postgres.items()) / hz
+    machine = (after.machine - before.machine) / hz
+    out["other processes"] = max(0.0, machine - sum(out.values()))
+    out = {k: round(v, 1) for k, v in out.items()}
+    out["machine busy %"] = round(100 * machine / ((after.at - before.at) * (os.cpu_count() or 1)))
+    return out
