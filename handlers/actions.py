@@ -18,7 +18,8 @@ from blocks.text import slack_date
 from bot import feedback_service
 from bot.deps import Deps
 from bot.feedback_service import FeedbackRefused, FormContext
-from models import FeedbackStatus
+from handlers.events import publish_homes
+from models import FeedbackStatus, Interview
 
 log = logging.getLogger("loopbot.actions")
 
@@ -73,7 +74,9 @@ def handle_cant_make_it(ack: Ack, body: dict[str, Any], client: WebClient, conte
     channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
     try:
         with deps.session_factory.begin() as s:
-            feedback_service.decline(s, interview_id, user, deps.clock.now())
+            declined = feedback_service.decline(s, interview_id, user, deps.clock.now())
+            cl = s.get_one(Interview, interview_id).candidate_loop
+            people = [user, cl.recruiter, cl.hiring_manager]
     except FeedbackRefused as refused:
         if channel:
             client.chat_postEphemeral(channel=channel, user=user, text=refused.text)
@@ -86,6 +89,8 @@ def handle_cant_make_it(ack: Ack, body: dict[str, Any], client: WebClient, conte
             text=message.get("text") or "Interview prep",
             blocks=declined_confirmation(message["blocks"]),
         )
+    if declined:  # the interview leaves their home; the loop's people see the empty seat
+        publish_homes(client, deps, people)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
 from slack_sdk.models.views import View
 
 from blocks import kit_text as kt
@@ -15,6 +16,7 @@ from bot import feedback_service
 from bot.deps import Deps
 from bot.feedback_logic import FeedbackMeta, parse_state
 from bot.feedback_service import FeedbackInvalid, FeedbackRefused
+from handlers.events import publish_homes
 from models import Interview
 
 log = logging.getLogger("loopbot.views")
@@ -30,7 +32,7 @@ def _thanks(interview: Interview, version: int) -> View:
 
 
 def handle_feedback_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Validate and store a scorecard; errors go back inline, so nothing typed is lost."""
     deps: Deps = context["deps"]
@@ -40,7 +42,10 @@ def handle_feedback_submission(
     try:
         with deps.session_factory.begin() as s:
             result = feedback_service.submit(s, meta.interview_id, user, form, deps.clock.now())
-            reply = _thanks(s.get_one(Interview, meta.interview_id), result.feedback.version)
+            interview = s.get_one(Interview, meta.interview_id)
+            reply = _thanks(interview, result.feedback.version)
+            cl = interview.candidate_loop
+            people = [user, cl.recruiter, cl.hiring_manager]
     except FeedbackInvalid as invalid:
         ack(response_action="errors", errors=invalid.errors)
         return
@@ -55,6 +60,8 @@ def handle_feedback_submission(
         result.changed,
     )
     ack(response_action="update", view=reply)
+    if result.changed:  # due -> submitted on their home; the loop's people see who is still missing
+        publish_homes(client, deps, people)
 
 
 def handle_feedback_closed(

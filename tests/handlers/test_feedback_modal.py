@@ -39,7 +39,13 @@ def _open(deps: Deps, client: FakeClient, loop: LoopData, user: str = "U1") -> d
 def _submit(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str = "U1") -> FakeAck:
     ack = FakeAck()
     body = view_payload("view_submission", user, filled(view, answers))
-    handle_feedback_submission(ack=ack, body=body, view=body["view"], context={"deps": deps})  # type: ignore[arg-type]
+    handle_feedback_submission(
+        ack=ack,
+        body=body,
+        view=body["view"],
+        client=deps.client,
+        context={"deps": deps},  # type: ignore[arg-type]
+    )
     return ack
 
 

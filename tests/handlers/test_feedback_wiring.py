@@ -25,6 +25,7 @@ from bot.clock import FakeClock
 from bot.settings import Settings
 from bot.standin import StandIn, dm_id
 from bot.standin.signing import (
+    app_home_opened,
     block_actions_payload,
     event_body,
     interaction_body,
@@ -32,6 +33,7 @@ from bot.standin.signing import (
     view_closed_payload,
     view_submission_payload,
 )
+from bot.standin.workspace import default_workspace
 from models import Feedback, FeedbackRevision, Interview, PanelSeat
 from tests.handlers.conftest import SECRET, START, LoopData, complete_answers, filled
 from tests.support.factories import snapshot_interview
@@ -51,12 +53,14 @@ def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
 
 @pytest.fixture
 def standin() -> Iterator[StandIn]:
-    with StandIn() as server:
+    with StandIn(workspace=default_workspace(auto_users=True)) as server:  # the factory's U0MANAGER too
         yield server
 
 
 @pytest.fixture
-def wired(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> tuple[App, FakeClock, LoopData]:
+def wired(
+    standin: StandIn, fresh_session_factory: sessionmaker[Session]
+) -> Iterator[tuple[App, FakeClock, LoopData]]:
     with fresh_session_factory.begin() as s:
         panel = [(LEAD, "lead"), (PAIR, "interviewer"), (OBSERVER, "shadow")]
         i = snapshot_interview(s, panel, starts_at=START, candidate="<!channel> Eve")
@@ -65,7 +69,10 @@ def wired(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> tup
         SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=standin.url, _env_file=None
     )
     clock = FakeClock(START + timedelta(hours=1, minutes=5))
-    return create_app(settings, fresh_session_factory, clock=clock), clock, loop
+    app = create_app(settings, fresh_session_factory, clock=clock)
+    yield app, clock, loop
+    # listeners go on after the ack (home refreshes): let them finish before the stand-in and DB go away
+    app.listener_runner.listener_executor.shutdown(wait=True)
 
 
 def request(body: bytes, secret: str = SECRET, age: int = 0, retry_num: int | None = None) -> BoltRequest:
@@ -127,6 +134,50 @@ def test_open_submit_with_errors_then_submit_twice_then_edit(
     with fresh_session_factory() as s:
         history = [(r.version, r.data["recommendation"]) for r in s.scalars(select(FeedbackRevision))]
     assert sorted(history) == [(1, "yes"), (2, "strong_yes")]
+
+
+def due_forms(home: dict[str, Any] | None) -> list[str]:
+    """The interview ids whose 'Open feedback form' button a home tab shows."""
+    return [
+        b["accessory"]["value"]
+        for b in (home or {}).get("blocks", [])
+        if (b.get("accessory") or {}).get("action_id") == ActionId.OPEN_FEEDBACK
+    ]
+
+
+def published_to(standin: StandIn, before: int) -> set[str]:
+    return {c.args["user_id"] for c in standin.calls_to("views.publish")[before:] if c.outcome == "ok"}
+
+
+def test_submitting_refreshes_the_homes_of_the_submitter_recruiter_and_hiring_manager(
+    wired: tuple[App, FakeClock, LoopData], standin: StandIn
+) -> None:
+    app, _, loop = wired
+    assert app.dispatch(request(event_body(app_home_opened(LEAD)))).status == 200
+    assert eventually(lambda: due_forms(standin.home(LEAD))) == [str(loop.interview_id)]
+    view = open_form(app, standin, loop)
+    before = len(standin.calls_to("views.publish"))
+    send_view(app, "submit", view, complete_answers(view))
+    people = {LEAD, "U0RECRUIT", "U0MANAGER"}
+    assert eventually(lambda: published_to(standin, before) >= people)
+    assert published_to(standin, before) == people  # and nobody else
+    home = json.dumps(standin.home(LEAD))
+    assert due_forms(standin.home(LEAD)) == [] and "Recently submitted" in home
+
+
+def test_cant_make_it_refreshes_the_homes_of_the_panelist_recruiter_and_hiring_manager(
+    wired: tuple[App, FakeClock, LoopData], standin: StandIn
+) -> None:
+    app, clock, loop = wired
+    clock.set(START - timedelta(days=1))
+    assert app.dispatch(request(event_body(app_home_opened(PAIR)))).status == 200
+    assert "View prep" in json.dumps(eventually(lambda: standin.home(PAIR)))
+    before = len(standin.calls_to("views.publish"))
+    click(app, standin, PAIR, ActionId.CANT_MAKE_IT, str(loop.interview_id))
+    people = {PAIR, "U0RECRUIT", "U0MANAGER"}
+    assert eventually(lambda: published_to(standin, before) >= people)
+    assert published_to(standin, before) == people  # and nobody else
+    assert "View prep" not in json.dumps(standin.home(PAIR))
 
 
 def test_close_keeps_a_draft_that_reopening_restores(
