@@ -160,27 +160,36 @@ def digest_message(
     return Message(text=text, blocks=blocks)
 
 
+def _kit_order(kit: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """The kit's questions as the prep numbers them, backups last (stored notes and signals are sorted)."""
+    return sorted(kt.numbered(kit), key=lambda nq: bool(nq[1].get("is_backup")))
+
+
 def _signal_lines(kit: dict[str, Any], ticked: list[str]) -> list[str]:
-    texts = {}
-    for q in kit.get("questions", []):
+    texts = {}  # in kit order: question by question, great then negative, as the form lists them
+    for _, q in _kit_order(kit):
         for kind, key in (("great", "great_signals"), ("negative", "negative_signals")):
             for n, text in enumerate(q.get(key) or []):
                 texts[f"{kind}:{q.get('slug')}:{n}"] = (kind, str(text))
-    lines = []
-    for sid in ticked:
-        kind, text = texts.get(sid, ("", ""))
-        if text:
-            lines.append(f"{':white_check_mark:' if kind == 'great' else ':x:'} {esc(text)}")
-    return lines
+    chosen = set(ticked)
+    return [
+        f"{':white_check_mark:' if kind == 'great' else ':x:'} {esc(text)}"
+        for sid, (kind, text) in texts.items()
+        if sid in chosen and text
+    ]
 
 
 def _note_lines(kit: dict[str, Any], notes: dict[str, str]) -> list[str]:
-    known = {str(q.get("slug")): (n, q) for n, q in kt.numbered(kit)}
+    order = _kit_order(kit)
+    known = {str(q.get("slug")) for _, q in order}
+    # notes on questions the kit no longer has keep their stored order, after the kit's
+    slugs = [(n, q) for n, q in order if str(q.get("slug")) in notes]
+    slugs += [(0, {"prompt": slug, "slug": slug}) for slug in notes if slug not in known]
     lines = []
-    for slug, note in notes.items():
+    for n, q in slugs:
+        note = notes[str(q.get("slug"))]
         if not str(note).strip():
             continue
-        n, q = known.get(slug, (0, {"prompt": slug}))
         title = f"Q{n}" if n else "Backup" if q.get("is_backup") else "Question"
         prompt = limits.truncate(esc(str(q.get("prompt") or "")), 200)
         lines.append(f"*{title}: {prompt}*\n{esc(str(note))}")

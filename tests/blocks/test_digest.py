@@ -11,6 +11,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 from blocks import limits
 from blocks.digest import digest_message, escalation, private_notes_message, scorecard_reply
 from blocks.message import Message
+from bot.feedback_logic import FeedbackForm
 from models import CandidateLoop, Feedback, Interview
 from tests.support.factories import kit, kit_question, memory_interview
 
@@ -157,6 +158,44 @@ def test_scorecard_reply_shows_ratings_signals_notes_and_summary() -> None:
     assert "*Backup: Tell me about q-backup.*\nNot needed" in body
     assert "past the feedback deadline" in body and "version 2" in body
     assert "*Summary*\nClear thinker" in body
+
+
+def test_scorecard_lists_notes_and_signals_in_kit_order_backup_last() -> None:
+    slugs = ["d-first", "b-second", "a-backup", "c-third"]  # the backup sits mid-kit; slugs sort differently
+    questions = [
+        kit_question(
+            slug,
+            great_signals=[f"{slug} great 0", f"{slug} great 1"],
+            negative_signals=[f"{slug} negative 0"],
+            is_backup=slug == "a-backup",
+        )
+        for slug in slugs
+    ]
+    i = memory_interview([("U1", "lead")], kits={"U1": kit(questions=questions)})
+    stored = FeedbackForm(  # as the feedback service stores it: sorted by id and slug
+        signals=[
+            "negative:b-second:0",
+            "great:a-backup:0",
+            "great:d-first:1",
+            "great:c-third:0",
+            "great:d-first:0",
+        ],
+        question_notes={slug: f"note on {slug}" for slug in slugs},
+    ).snapshot()
+    f = fb(i, "U1", signals=stored["signals"], question_notes=stored["question_notes"])
+    body = texts(scorecard_reply(i.candidate_loop, i, f))
+    notes = [line for line in body.splitlines() if line.startswith("note on ")]
+    assert notes == ["note on d-first", "note on b-second", "note on c-third", "note on a-backup"]
+    titles = [line.split(":")[0] for line in body.splitlines() if line.startswith("*Q") or "*Backup" in line]
+    assert titles == ["*Q1", "*Q2", "*Q3", "*Backup"]
+    ticked = [line.split(" ", 1)[1] for line in body.splitlines() if line.startswith((":white_check", ":x:"))]
+    assert ticked == [
+        "d-first great 0",
+        "d-first great 1",
+        "b-second negative 0",
+        "c-third great 0",
+        "a-backup great 0",
+    ]
 
 
 def test_large_panel_matrix_stays_within_limits() -> None:
