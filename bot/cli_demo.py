@@ -16,8 +16,9 @@ LOADED_AT = time.monotonic()
 CONNECT = """\
 To run loopbot in your own Slack workspace (README, "Connect a Slack workspace"):
   1. api.slack.com/apps -> Create New App -> From an app manifest, and paste manifest.yml.
-  2. Socket Mode (a laptop): create an app-level token (connections:write) and set SLACK_APP_TOKEN.
-     HTTP mode (production): set socket_mode_enabled: false and your host in the manifest's URLs.
+  2. Socket Mode (a laptop): set socket_mode_enabled: true in the manifest, create an app-level
+     token (connections:write) and set SLACK_APP_TOKEN.
+     HTTP mode (production): put your host in the manifest's request URLs.
   3. Install the app; set SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET, then ./run.sh."""
 
 
