@@ -23,7 +23,7 @@ from blocks.message import Message
 from blocks.prep import prep_messages
 from blocks.status import loop_summary
 from blocks.text import slack_date
-from bot.feedback_logic import RECOMMENDATION_LABELS
+from bot.feedback_logic import RECOMMENDATION_LABELS, form_is_open
 from bot.home_queries import HomeData, SeatItem
 from models import FeedbackStatus, Interview, PanelSeat
 
@@ -49,25 +49,35 @@ def _what(interview: Interview) -> str:
     return f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*"
 
 
-def _upcoming(item: SeatItem, now: datetime) -> Block:
+def _upcoming(item: SeatItem, now: datetime) -> list[Block]:
     i = item.interview
-    when = (
-        "in progress now"
-        if i.starts_at <= now
-        else f"{slack_date(i.starts_at)} ({kt.starts_in(i.starts_at, now)})"
+    prep = ButtonElement(text="View prep", action_id=ActionId.VIEW_FULL_KIT, value=str(i.id))
+    role = f"you are the {kt.role_name(item.seat.role).lower()}"
+    if not form_is_open(i.starts_at, now):
+        when = f"{slack_date(i.starts_at)} ({kt.starts_in(i.starts_at, now)})"
+        return [_section(f"{_what(i)}\n{when} · {role}", prep)]
+    # under way: the form is open (notes during the interview are welcome), so it sits next to the prep
+    form = ButtonElement(
+        text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
     )
-    text = f"{_what(i)}\n{when} · you are the {kt.role_name(item.seat.role).lower()}"
-    return _section(text, ButtonElement(text="View prep", action_id=ActionId.VIEW_FULL_KIT, value=str(i.id)))
+    return [
+        _section(f"{_what(i)}\nin progress now · {role}{_saved(item)}"),
+        ActionsBlock(elements=[prep, form]),
+    ]
+
+
+def _saved(item: SeatItem) -> str:
+    fb = item.feedback
+    if fb is None:
+        return ""
+    return " · draft saved" if fb.status == FeedbackStatus.DRAFT else " · feedback submitted"
 
 
 def _due(item: SeatItem, now: datetime, sla: timedelta) -> Block:
     i = item.interview
     overdue = now > i.ends_at + sla
     flag = ":red_circle: *Overdue*" if overdue else ":large_yellow_circle: Due"
-    draft = (
-        " · draft saved" if item.feedback is not None and item.feedback.status == FeedbackStatus.DRAFT else ""
-    )
-    text = f"{_what(i)}\n{flag} · ended {slack_date(i.ends_at)}{draft}"
+    text = f"{_what(i)}\n{flag} · ended {slack_date(i.ends_at)}{_saved(item)}"
     button = ButtonElement(
         text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
     )
@@ -112,7 +122,7 @@ def home_view(data: HomeData, now: datetime, sla: timedelta = timedelta(hours=24
         blocks += [_due(item, now, sla) for item in data.due]
     if data.upcoming:
         blocks += [DividerBlock(), _section("*Coming up*")]
-        blocks += [_upcoming(item, now) for item in data.upcoming]
+        blocks += [b for item in data.upcoming for b in _upcoming(item, now)]
     elif not data.empty:
         blocks += [DividerBlock(), _section("*Coming up*\n_No interviews on your calendar._")]
     if data.recent:

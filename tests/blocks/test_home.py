@@ -66,6 +66,25 @@ def test_upcoming_interview_has_its_prep_one_click_away() -> None:
     assert ABOUT not in dump(view)
 
 
+def test_interview_in_progress_offers_the_feedback_form_next_to_the_prep() -> None:
+    now = START + timedelta(minutes=10)  # the form opens when the interview starts
+    on = item(starts_at=START, interview_id=21)
+    later = item(starts_at=START + timedelta(days=1), interview_id=22)
+    shadow = item(role="shadow", starts_at=START, interview_id=23)
+    draft = SeatItem(shadow.interview, shadow.seat, Feedback(status="draft"))
+    view = home_view(HomeData(user="U1", upcoming=[on, draft, later]), now).to_dict()
+    assert buttons(view) == [
+        (ActionId.VIEW_FULL_KIT, "21"),
+        (ActionId.OPEN_FEEDBACK, "21"),
+        (ActionId.VIEW_FULL_KIT, "23"),
+        (ActionId.OPEN_FEEDBACK, "23"),
+        (ActionId.VIEW_FULL_KIT, "22"),  # not started: prep only
+    ]
+    text = json.dumps(view)
+    assert text.count("in progress now") == 2 and "draft saved" in text
+    limits.check_view(home_view(HomeData(user="U1", upcoming=[on, draft, later]), now))
+
+
 def test_feedback_due_and_overdue_with_the_form_button() -> None:
     fresh = item(starts_at=NOW - timedelta(hours=2), interview_id=11)
     old = item(starts_at=NOW - timedelta(days=3), interview_id=12)
