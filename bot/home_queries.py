@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -28,6 +28,7 @@ UPCOMING_LIMIT = 15
 DUE_LIMIT = 20
 RECENT_LIMIT = 5
 LOOPS_LIMIT = 10
+DEBRIEF_WINDOW = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,15 @@ def _recent(session: Session, user: str) -> list[SeatItem]:
 
 
 def open_loops_query(user: str | None, now: datetime) -> Select[CandidateLoop]:
-    """Candidate loops in progress (no digest yet, or interviews to come); everyone's when user is None."""
+    """Candidate loops in progress or recently debriefed; everyone's when user is None.
+
+    A loop stays on its recruiter's and hiring manager's home until its digest is out and its last
+    interview is DEBRIEF_WINDOW behind: the days after a debrief are when they decide.
+    """
     live = select(Interview.id).where(
         Interview.candidate_loop_id == CandidateLoop.id, Interview.status == InterviewStatus.SCHEDULED
     )
-    ahead = live.where(Interview.ends_at > now)
+    ahead = live.where(Interview.ends_at > now - DEBRIEF_WINDOW)
     stmt = select(CandidateLoop).where(exists(live), or_(CandidateLoop.digest_ts.is_(None), exists(ahead)))
     if user is not None:
         stmt = stmt.where(or_(CandidateLoop.recruiter == user, CandidateLoop.hiring_manager == user))

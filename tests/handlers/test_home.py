@@ -147,6 +147,19 @@ def test_load_home_sorts_seats_into_upcoming_due_and_recent(
     assert item is not None and item.submitted == {(loop_data.interview_id, "U1")}
 
 
+def test_a_debriefed_loop_stays_on_the_managers_home_for_two_weeks(
+    session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    s = session_factory()
+    cl = s.get_one(CandidateLoop, loop_data.candidate_loop_id)
+    cl.digest_channel, cl.digest_ts = "C0HIRING", "1700000000.000100"
+    s.flush()
+    ended = s.get_one(Interview, loop_data.interview_id).ends_at
+    day_after = load_home(s, "U0MANAGER", ended + timedelta(days=1))
+    assert [x.cl.id for x in day_after.loops] == [loop_data.candidate_loop_id]
+    assert load_home(s, "U0MANAGER", ended + timedelta(days=15)).loops == []
+
+
 def test_app_home_opened_publishes_the_users_home(
     deps: Deps, fake_client: FakeClient, loop_data: LoopData
 ) -> None:
