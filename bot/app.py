@@ -55,8 +55,13 @@ def create_app(
     session_factory: sessionmaker[Session],
     clock: Clock | None = None,
     client: WebClient | None = None,
+    process_before_response: bool = False,
 ) -> App:
-    """Build the Bolt app and register every surface's listeners."""
+    """Build the Bolt app and register every surface's listeners.
+
+    `process_before_response=True` makes a dispatch return only after the listener has finished
+    (the demo uses it so its simulated clock never runs ahead of work still going on after ack()).
+    """
     from handlers import actions, commands, events, scheduling, views
 
     client = client or make_client(settings)
@@ -65,6 +70,7 @@ def create_app(
         signing_secret=settings.slack_signing_secret or "unset",
         token_verification_enabled=False,
         request_verification_enabled=True,
+        process_before_response=process_before_response,
     )
     deps = Deps(
         settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock()

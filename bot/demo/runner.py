@@ -140,7 +140,7 @@ def run_demo(start: datetime | None = None, content: Path | None = None, verbose
             secret = secrets.token_hex(16)
             settings = demo_settings(str(engine.url), standin.url, secret)
             clock = FakeClock(start)
-            app = create_app(settings, factory, clock=clock)
+            app = create_app(settings, factory, clock=clock, process_before_response=True)
             dispatcher = Dispatcher(factory, app.client, settings, clock)
             world = World(clock, factory, app, dispatcher, standin, secret, Transcript())
             cl_id = script.run(world, settings)

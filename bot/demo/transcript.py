@@ -63,6 +63,8 @@ class Transcript:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
         self._seen = 0
+        # Users looking at their App Home right now: a publish for anyone else is a background refresh.
+        self.home_open: set[str] = set()
 
     def add(
         self, at: datetime, audience: str, kind: str, title: str, lines: list[str] | None = None
@@ -109,6 +111,10 @@ class Transcript:
             self.add(now, user, "ephemeral", "only visible to you", message_lines(args, _tz(user)))
         elif call.method == "views.publish":
             user = str(args["user_id"])
+            if user not in self.home_open:
+                self.add(now, user, "home-refresh", "App Home refreshed in the background")
+                return 1
+            self.home_open.discard(user)
             self.add(now, user, "home", "App Home tab", view_lines(args["view"], _tz(user), ws.mention_name))
         else:
             user = self._view_owner(standin, args)

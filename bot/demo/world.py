@@ -185,6 +185,8 @@ class World:
     def open_home(self, user: str) -> bool:
         """Open loopbot's App Home tab (an `app_home_opened` event); False if the app has no App Home."""
         before = len(self.standin.calls_to("views.publish"))
+        self.transcript.collect(self.standin, self.now())  # earlier background refreshes stay background
+        self.transcript.home_open.add(user)
         try:
             self._dispatch(event_body(app_home_opened(user)), unhandled_ok=True)
         except Unhandled:
