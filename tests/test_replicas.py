@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import migrate
 from bot.db import make_engine, make_session_factory
 from bot.delivery import planner
+from bot.delivery.claim import IMMEDIATE
 from bot.delivery.retry_logic import key_hash
 from bot.standin import Call, StandIn, default_workspace
 from models import Delivery, DeliveryStatus, utcnow
@@ -149,6 +150,10 @@ def queue_notices(sf: sessionmaker[Session], n: int) -> list[str]:
     keys = []
     now = utcnow()
     with sf.begin() as s:
+        # SQLite: planner.notify reads, then writes. In a deferred transaction that upgrade fails at once
+        # with "database is locked" (no busy wait) while a replica's claim holds the write lock, so a
+        # producer next to running dispatchers must take the lock up front, as feedback_service does.
+        s.connection(execution_options=IMMEDIATE)
         for i in range(n):
             who = f"UR{i:05d}"
             keys.append(f"replicas:{who}")
