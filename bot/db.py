@@ -37,7 +37,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        mode = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        # IMMEDIATE by default: a deferred transaction that reads and then writes cannot wait for
+        # the write lock (SQLite answers "database is locked" at once, ignoring busy_timeout), and
+        # the dispatcher takes that lock for every claim. Transactions here are short, so holding
+        # the write lock from the start costs little on a single host.
+        mode = conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE")
         conn.exec_driver_sql(mode)
 
 

@@ -74,7 +74,7 @@ def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, 
     make_dispatcher().tick()
     with sf.begin() as s:  # an interview added later plans a new deadline
         planner.plan_digest_deadline(s, s.get_one(CandidateLoop, cl_id), settings(), clock.now())
-        [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
+    [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
     clock.set(deadline.due_at)
     make_dispatcher().tick()
     [row] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
