@@ -108,7 +108,7 @@ class Dispatcher:
                 claimed = self._claim(want)
                 result.claimed += len(claimed)
                 in_flight |= {self._pool.submit(self._guarded, c) for c in claimed}
-                more = len(claimed) == want
+                more = len(claimed) >= want  # stale rows come on top of `want`
             if in_flight:
                 done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
                 # One transaction for all outcomes that are ready: far fewer commits and lock waits.

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from blocks.message import Message
 from bot.delivery import planner
@@ -115,7 +115,12 @@ def already_replied(session: Session, candidate_loop_id: int) -> set[int]:
 def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
     from blocks import digest
 
-    cl = session.get_one(CandidateLoop, row.candidate_loop_id)
+    # Panels in one IN query, not one per interview: the digest's statement count stays constant.
+    cl = session.get_one(
+        CandidateLoop,
+        row.candidate_loop_id,
+        options=[selectinload(CandidateLoop.interviews).selectinload(Interview.panel)],
+    )
     interviews = {i.id: i for i in cl.interviews}
     feedback = list(
         session.scalars(
