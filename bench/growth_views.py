@@ -79,6 +79,8 @@ def home_part(backend: str) -> dict[int, Any]:
         _feedback(sf, [(iid, user) for iid in ids[past - 2 : past]], now, submitted=False)
         _feedback(sf, [(iid, f"UO{i % 40:04d}") for i, iid in enumerate(ids[:past])], now)
 
+    seed.analyze(engine)
+
     def build(user: str) -> Any:
         return lambda s: build_home(s, user, now).to_dict()
 
@@ -124,6 +126,7 @@ def digest_part(backend: str) -> dict[int, Any]:
                 )
             )
         _feedback(sf, [(iid, who) for iid, who in pairs], now)
+        seed.analyze(engine)
         with sf.begin() as s:
             row = Delivery(
                 dedupe_key=f"digest.all_in:cl{cl}",

@@ -50,8 +50,14 @@ def content(sf: sessionmaker[Session]) -> Content:
         return Content(loop.id, itype.id)
 
 
-def candidate_loops(sf: sessionmaker[Session], c: Content, n: int, channel: str = "C0HIRING") -> list[int]:
-    """n candidates, each in a candidate loop of the bench loop; returns the candidate loop ids."""
+def candidate_loops(
+    sf: sessionmaker[Session], c: Content, n: int, channel: str = "C0HIRING", recruiters: int = 0
+) -> list[int]:
+    """n candidates, each in a candidate loop of the bench loop; returns the candidate loop ids.
+
+    With `recruiters`, loops are spread over that many recruiters and as many hiring managers;
+    otherwise U0RECRUIT and U0HMANAGE run them all.
+    """
     with sf.begin() as s:
         cand_ids = s.scalars(
             insert(Candidate).returning(Candidate.id, sort_by_parameter_order=True),
@@ -62,11 +68,11 @@ def candidate_loops(sf: sessionmaker[Session], c: Content, n: int, channel: str 
                 "candidate_id": cid,
                 "loop_id": c.loop_id,
                 "hiring_channel": channel,
-                "recruiter": "U0RECRUIT",
-                "hiring_manager": "U0HMANAGE",
+                "recruiter": f"U0REC{n % recruiters:04d}" if recruiters else "U0RECRUIT",
+                "hiring_manager": f"U0HMG{n % recruiters:04d}" if recruiters else "U0HMANAGE",
                 "rubric": RUBRIC_SNAPSHOT,
             }
-            for cid in cand_ids
+            for n, cid in enumerate(cand_ids)
         ]
         return list(
             s.scalars(insert(CandidateLoop).returning(CandidateLoop.id, sort_by_parameter_order=True), rows)
@@ -213,4 +219,10 @@ def filler(engine: Engine, n: int, now: datetime, first: int = 1) -> None:
                 chunk.clear()
         if chunk:
             raw.executemany(sql_lite, chunk)
+        conn.exec_driver_sql("ANALYZE")
+
+
+def analyze(engine: Engine) -> None:
+    """Fresh statistics after a bulk load, as autovacuum would gather them on a live database."""
+    with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
