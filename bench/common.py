@@ -71,6 +71,9 @@ def banner(title: str, engines: list[Engine] | tuple[Engine, ...] = ()) -> None:
     print(f"# date {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}")
     print(f"# command {' '.join([Path(sys.argv[0]).name if sys.argv[0] else 'python', *sys.argv[1:]])}")
     print(f"# machine {machine_line(engines)}")
+    print(
+        f"# load average at start {Path('/proc/loadavg').read_text().split()[:3]} (other work on the machine)"
+    )
     sys.stdout.flush()
 
 
