@@ -5,6 +5,7 @@ process (bench/ack_load.py) at 1, 8, 32 and 64 concurrent clients:
 - feedback `view_submission`s, each for a different interview/panelist (a real save + history);
 - `block_actions` "Open feedback form": Bolt acks at once, the modal opens with `views.open` on the
   stand-in (50 ms per call). "open" latency = request sent -> views.open answered by the stand-in.
+Each level starts once the server has drained the previous one's post-ack work (home refreshes).
 Peak RSS (VmHWM) of the serve process is read from /proc when idle and after all of the load.
 
     .venv/bin/python -m bench.bench_ack                    # both backends, 1/8/32/64 clients
@@ -122,6 +123,16 @@ def _load(url: str, items: list[Any], clients: int, work: Path) -> list[list[Any
     return list(json.loads(out.read_text()))
 
 
+def _quiesce(slack: StandIn, quiet: float = 1.5, limit: float = 120) -> None:
+    """Wait until the serve process has made no Web API call for `quiet` s (post-ack work drained)."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        calls = slack.calls
+        if not calls or time.time() - calls[-1].at > quiet:
+            return
+        time.sleep(0.2)
+
+
 def _stats(latencies_ms: list[float], first: float, last: float, bad: int, n: int) -> dict[str, Any]:
     return {
         "n": n,
@@ -173,6 +184,7 @@ def run(
             offset = 0
             for clients in levels:
                 chunk, offset = pairs[offset : offset + counts[clients]], offset + counts[clients]
+                _quiesce(slack)
                 recs = _load(url, _bodies("submit", chunk, view, slack), clients, work)
                 lat = [(r[2] - r[1]) * 1000 for r in recs]
                 bad = sum(1 for r in recs if not r[4])
@@ -182,6 +194,7 @@ def run(
                 print(f"  {backend} submit  {clients:>2} clients: {results['submit'][clients]}", flush=True)
             for clients in levels:
                 chunk, offset = pairs[offset : offset + counts[clients]], offset + counts[clients]
+                _quiesce(slack)
                 recs = _load(url, _bodies("open", chunk, view, slack), clients, work)
                 deadline = time.time() + 30
                 while time.time() < deadline and any(r[0] not in slack.opened for r in recs):
@@ -195,7 +208,7 @@ def run(
                     "open": _stats(opened or [0.0], min(r[1] for r in recs), last, missing, len(recs)),
                 }
                 print(f"  {backend} open    {clients:>2} clients: {results['open'][clients]}", flush=True)
-            time.sleep(1)
+            _quiesce(slack)
             results["rss_after"] = served.rss_mb()
             failed_opens = [c for c in slack.calls_to("views.open") if c.outcome != "ok"]
             results["views_open_errors"] = len(failed_opens)
