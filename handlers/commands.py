@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from blocks.home import pending_forms_message
@@ -18,7 +18,7 @@ from blocks.status import choose_candidate, status_message
 from blocks.text import esc
 from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
-from bot.home_queries import load_home, load_status, may_manage
+from bot.home_queries import load_home, load_status, runs_loops
 from handlers.events import REFUSAL, reply_privately
 from handlers.scheduling import open_schedule_modal
 from models import Candidate, CandidateLoop, Delivery, DeliveryKind, Interview, InterviewStatus, PanelSeat
@@ -40,8 +40,12 @@ def _text(text: str) -> Message:
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
 
 
-def find_loops(session: Session, query: str) -> list[CandidateLoop]:
-    """Candidate loops whose candidate name contains `query` (case-insensitive), newest first."""
+def find_loops(session: Session, query: str, manager: str | None = None) -> list[CandidateLoop]:
+    """Candidate loops whose candidate name contains `query` (case-insensitive), newest first.
+
+    With `manager`, only loops that user recruits or manages: filtered before the limit, so a
+    user's own loop is never crowded out by other teams' candidates of the same name.
+    """
     stmt = (
         select(CandidateLoop)
         .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
@@ -49,6 +53,8 @@ def find_loops(session: Session, query: str) -> list[CandidateLoop]:
         .order_by(CandidateLoop.created_at.desc(), CandidateLoop.id.desc())
         .limit(20)
     )
+    if manager is not None:
+        stmt = stmt.where(or_(CandidateLoop.recruiter == manager, CandidateLoop.hiring_manager == manager))
     return list(session.scalars(stmt))
 
 
@@ -56,12 +62,13 @@ def status_reply(session: Session, user: str, query: str, deps: Deps) -> Message
     """The status of the one candidate loop matching `query` that the user runs, or why not."""
     if not query:
         return _text("Which candidate? `/loop status &lt;candidate name&gt;`")
-    found = find_loops(session, query)
-    allowed = [cl for cl in found if may_manage(cl, user, deps.settings.admins)]
-    if not found:
-        return _text(f"No candidate matches “{esc(query)}”.")
+    admin = user in deps.settings.admins
+    allowed = find_loops(session, query, None if admin else user)
     if not allowed:
-        return _text(REFUSAL)
+        # The same answers whether or not someone else's candidate matches: names are not revealed.
+        if not admin and not runs_loops(session, user):
+            return _text(REFUSAL)
+        return _text(f"No candidate matches “{esc(query)}”.")
     exact = [cl for cl in allowed if cl.candidate.name.strip().lower() == query.lower()]
     pick = exact or allowed
     if len(pick) > 1:

@@ -229,7 +229,8 @@ def _submit_change(
                     s, meta.interview_id, old, new, deps.settings, now, actor=user
                 )
                 text = f":white_check_mark: <@{new}> takes <@{old}>'s place; both are told."
-            people = before | {seat.user_id for seat in i.panel} | {i.candidate_loop.recruiter, user}
+            cl = i.candidate_loop
+            people = before | {seat.user_id for seat in i.panel} | {cl.recruiter, cl.hiring_manager, user}
     except SchedulingError as exc:
         block = OpsId.NEW_START if kind == "move" else OpsId.OLD_USER
         where = {"new_user": OpsId.NEW_USER, "interview": block}
@@ -260,31 +261,35 @@ def handle_cancel(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
     deps: Deps = context["deps"]
     user, now = body["user"]["id"], deps.clock.now()
     channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
+    # Slack is called only after each session is closed: on SQLite a session holds the write lock.
     try:
         with deps.session_factory.begin() as s:
             target = _change_target(s, body, int(body["actions"][0]["value"]), deps)
-            if isinstance(target, str):
-                reply_privately(client, channel, user, target, [])
-                return
-            i = scheduling.cancel_interview(s, target.id, deps.settings, now, actor=user)
-            people = {seat.user_id for seat in i.panel} | {
-                i.candidate_loop.recruiter,
-                i.candidate_loop.hiring_manager,
-            }
-            cl_id = i.candidate_loop_id
+            if not isinstance(target, str):
+                i = scheduling.cancel_interview(s, target.id, deps.settings, now, actor=user)
+                people = {seat.user_id for seat in i.panel} | {
+                    i.candidate_loop.recruiter,
+                    i.candidate_loop.hiring_manager,
+                }
+                cl_id = i.candidate_loop_id
     except SchedulingError as exc:
         reply_privately(client, channel, user, "; ".join(m for _, m in exc.problems), [])
         return
+    if isinstance(target, str):
+        reply_privately(client, channel, user, target, [])
+        return
+    in_modal = (body.get("container") or {}).get("type") == "view"
     with deps.session_factory() as s:
         item = load_status(s, cl_id)
         assert item is not None
-        if (body.get("container") or {}).get("type") == "view":
-            client.views_update(view_id=body["view"]["id"], view=status_view(item.cl, item.submitted, now))
-        else:
-            message = status_message(item.cl, item.submitted, now)
-            reply_privately(
-                client, channel, user, "Interview cancelled; its panel is told.", message.blocks_dicts()
-            )
+        view = status_view(item.cl, item.submitted, now) if in_modal else None
+        message = None if in_modal else status_message(item.cl, item.submitted, now)
+    if view is not None:
+        client.views_update(view_id=body["view"]["id"], view=view)
+    elif message is not None:
+        reply_privately(
+            client, channel, user, "Interview cancelled; its panel is told.", message.blocks_dicts()
+        )
     publish_homes(client, deps, people)
 
 

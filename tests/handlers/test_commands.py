@@ -147,3 +147,18 @@ def test_replies_fall_back_to_the_dm_where_the_bot_cannot_post(deps: Deps, loop_
     run(deps, client, "feedback", user="U1")
     [dm] = client.named("chat_postMessage")
     assert dm["channel"] == "U1" and "Feedback due" in json.dumps(dm["blocks"])
+
+
+def test_status_finds_the_users_own_loop_among_many_namesakes(
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session], loop_data: LoopData
+) -> None:
+    """Other teams' newer candidates of the same name neither crowd out nor reveal anything."""
+    with session_factory.begin() as s:
+        for n in range(21):
+            other = candidate_loop(s, name=f"Ada Other {n}", rubric_slug=f"r{n}", loop_slug=f"l{n}")
+            other.recruiter, other.hiring_manager = "U0ELSEWHERE", "U0ELSEWHERE"
+    run(deps, fake_client, "status ada", user="U0RECRUIT")
+    shown = reply(fake_client)
+    assert "Status: Ada Lovelace" in shown and "Ada Other" not in shown
+    run(deps, fake_client, "status ada other 3", user="U0RECRUIT")
+    assert "No candidate matches" in reply(fake_client)
