@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -72,6 +73,21 @@ class Settings(BaseSettings):
     lease_seconds: float = Field(60.0, gt=0, alias="LOOPBOT_LEASE_SECONDS")
     send_concurrency: int = Field(8, ge=1, le=64, alias="LOOPBOT_SEND_CONCURRENCY")
     log_level: str = Field("INFO", alias="LOOPBOT_LOG_LEVEL")
+
+    @field_validator("working_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        from bot.delivery.hours_logic import parse_window
+
+        parse_window(value)
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError(f"{value!r} is not a log level (DEBUG, INFO, WARNING, ERROR)")
+        return value.upper()
 
     def require(self, *names: str) -> None:
         """Fail with a one-line message naming the first variable that a command needs and is unset."""

@@ -63,3 +63,12 @@ def test_bad_number_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_required_value_names_it() -> None:
     with pytest.raises(SettingsError, match=r"^loopbot: SLACK_SIGNING_SECRET is not set"):
         load_settings(SLACK_BOT_TOKEN="xoxb-1").require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+
+
+@pytest.mark.parametrize(("name", "value"), [("LOOPBOT_WORKING_HOURS", "9-5"), ("LOOPBOT_LOG_LEVEL", "LOUD")])
+def test_malformed_window_and_level_name_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=rf"^loopbot: {name} is invalid"):
+        load_settings()

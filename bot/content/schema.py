@@ -150,7 +150,7 @@ class PanelRoleShape(_Item):
 
     role: PanelRole
     min: int = Field(0, ge=0)
-    max: int = Field(1, ge=1)
+    max: int = Field(1, ge=1, validate_default=True)  # a `min` above the default max is an error too
 
     @field_validator("max")
     @classmethod

@@ -155,3 +155,11 @@ def test_missing_path_and_empty_documents(tmp_path: Path) -> None:
     assert [str(p) for p in load_content([tmp_path / "nope"]).problems] == [
         f"{tmp_path / 'nope'}:0: file: no such file or directory"
     ]
+
+
+def test_min_above_the_default_max_is_an_error(tmp_path: Path) -> None:
+    root = copy_examples(tmp_path)
+    kind = root / "infrastructure-manager" / "interview-type.yaml"
+    edit(kind, "    min: 1\n    max: 1\n", "    min: 2\n")
+    result = messages(root)
+    assert any(": panel.0.max: " in m and "max must be at least min" in m for m in result), result
