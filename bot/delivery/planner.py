@@ -80,13 +80,32 @@ def plan_interview(session: Session, interview: Interview, settings: Timing, now
     plan_digest_deadline(session, interview.candidate_loop, settings, now)
 
 
-def replan_interview(session: Session, interview: Interview, settings: Timing, now: datetime) -> None:
-    """After a move (or a panel change): cancel what is pending, plan anew, tell the panel of a move once."""
+def replan_interview(
+    session: Session, interview: Interview, settings: Timing, now: datetime, moved: bool | None = None
+) -> None:
+    """After a move (or a panel change): cancel what is pending, plan anew, tell the panel of a move once.
+
+    `moved` says whether the start changed; when not given it is inferred from the rows planned so far
+    (callers that know should say: cancelled rows of an earlier move would otherwise count again).
+    """
     previous = session.scalars(
         select(Delivery).where(Delivery.interview_id == interview.id, Delivery.kind != DeliveryKind.NOTICE)
     ).all()
     start = iso(interview.starts_at)
-    moved = any(d.payload.get("start") not in (None, start) for d in previous)
+    if moved is None:
+        moved = any(d.payload.get("start") not in (None, start) for d in previous)
+    if moved or interview.status != InterviewStatus.SCHEDULED:
+        # A newer move or a cancellation supersedes "has moved" notices that have not gone out yet.
+        session.execute(
+            update(Delivery)
+            .where(
+                Delivery.interview_id == interview.id,
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.dedupe_key.like(f"notice.moved:i{interview.id}:%"),
+            )
+            .values(status=DeliveryStatus.CANCELLED, last_error="superseded by a later change"),
+            execution_options={"synchronize_session": "fetch"},
+        )
     prepped = frozenset(
         d.recipient for d in previous if d.kind == DeliveryKind.PREP and d.status == DeliveryStatus.SENT
     )
@@ -105,7 +124,8 @@ def replan_interview(session: Session, interview: Interview, settings: Timing, n
                     candidate_loop_id=facts.candidate_loop_id,
                     interview_id=interview.id,
                     notice=text,
-                    key=f"notice.moved:i{interview.id}:{who}:{start}",
+                    # `now` makes each move its own notice (moving back and forth again is news again).
+                    key=f"notice.moved:i{interview.id}:{who}:{start}:{iso(now)}",
                     now=now,
                 )
     plan_digest_deadline(session, interview.candidate_loop, settings, now)

@@ -57,9 +57,10 @@ def move_interview(
     )
     if clashes:
         raise SchedulingError([("start", message) for _user, message in clashes])
+    moved = new_start != interview.starts_at
     interview.starts_at, interview.ends_at = new_start, end
     session.flush()
-    planner.replan_interview(session, interview, settings, now)
+    planner.replan_interview(session, interview, settings, now, moved=moved)
     log.info("scheduling.moved interview=%s by=%s to=%s", interview.id, actor, new_start.isoformat())
     return interview
 
@@ -86,7 +87,7 @@ def reassign_panelist(
     seat.user_id, seat.declined_at = new_user, None
     session.flush()
     planner.cancel_pending(session, interview_id=interview.id, recipient=old_user)
-    planner.replan_interview(session, interview, settings, now)
+    planner.replan_interview(session, interview, settings, now, moved=False)
     planner.notify(
         session,
         recipient=old_user,
@@ -109,7 +110,7 @@ def cancel_interview(
     interview = _scheduled(session, interview_id)
     interview.status = InterviewStatus.CANCELLED
     session.flush()
-    planner.replan_interview(session, interview, settings, now)
+    planner.replan_interview(session, interview, settings, now, moved=False)
     for seat in interview.panel:
         if seat.declined_at is None:
             planner.notify(

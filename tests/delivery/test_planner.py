@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from blocks.text import slack_date
 from bot.delivery import planner
 from bot.delivery.plan_logic import iso
 from models import Delivery, DeliveryKind, DeliveryStatus, InterviewStatus
@@ -157,3 +158,44 @@ def test_digest_now_replaces_the_pending_deadline(session: Session) -> None:
     }
     [now_row] = [d for d in digests if d.status == DeliveryStatus.PENDING]
     assert (now_row.recipient, now_row.due_at) == ("C0HIRING", NOW + H)
+
+
+def _moved_notices(session: Session, status: DeliveryStatus) -> list[str]:
+    return sorted(
+        d.payload["text"]
+        for d in all_rows(session)
+        if d.dedupe_key.startswith("notice.moved:") and d.status == status and d.recipient == "U1"
+    )
+
+
+def test_a_second_move_supersedes_the_first_moved_notice_not_yet_sent(session: Session) -> None:
+    cl, interview = setup(session)
+    for hours in (24, 48):
+        interview.starts_at, interview.ends_at = START + hours * H, START + (hours + 1) * H
+        planner.replan_interview(session, interview, SETTINGS, NOW, moved=True)
+    [pending] = _moved_notices(session, DeliveryStatus.PENDING)
+    assert slack_date(START + 48 * H) in pending
+    assert len(_moved_notices(session, DeliveryStatus.CANCELLED)) == 1
+
+
+def test_moving_back_and_forth_tells_the_panel_each_time(session: Session) -> None:
+    cl, interview = setup(session)
+    for n, hours in enumerate((24, 0, 24)):
+        interview.starts_at, interview.ends_at = START + hours * H, START + (hours + 1) * H
+        planner.replan_interview(session, interview, SETTINGS, NOW + n * H, moved=True)
+        for d in all_rows(session):
+            if d.kind == DeliveryKind.NOTICE and d.status == DeliveryStatus.PENDING:
+                d.status = DeliveryStatus.SENT  # the dispatcher sent it before the next move
+    assert len(_moved_notices(session, DeliveryStatus.SENT)) == 3
+
+
+def test_a_reassignment_after_a_move_tells_nobody_of_a_move(session: Session) -> None:
+    cl, interview = setup(session)
+    interview.starts_at, interview.ends_at = START + 24 * H, START + 25 * H
+    planner.replan_interview(session, interview, SETTINGS, NOW, moved=True)
+    interview.panel[1].user_id = "U3"
+    session.flush()
+    planner.replan_interview(session, interview, SETTINGS, NOW, moved=False)
+    assert [
+        d for d in all_rows(session) if d.dedupe_key.startswith("notice.moved:") and d.recipient == "U3"
+    ] == []
