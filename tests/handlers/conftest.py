@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import FakeClock
+from bot.demo.forms import submitted_view
 from bot.deps import Deps
 from bot.settings import Settings
 from tests.support.factories import snapshot_interview
@@ -112,28 +113,9 @@ def block_action(
     return body
 
 
-def _state(block: dict[str, Any], answer: Any) -> dict[str, Any]:
-    element = block["element"]
-    kind = element["type"]
-    options = {o["value"]: o for o in element.get("options", [])}
-    if kind in ("radio_buttons", "static_select"):
-        chosen = options.get(answer) if answer is not None else element.get("initial_option")
-        return {"type": kind, "selected_option": chosen}
-    if kind == "checkboxes":
-        if answer is None:
-            return {"type": kind, "selected_options": element.get("initial_options", [])}
-        return {"type": kind, "selected_options": [options[v] for v in answer if v in options]}
-    return {"type": kind, "value": answer if answer is not None else element.get("initial_value")}
-
-
 def filled(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
     """The view as Slack sends it back: state.values for every input, answers overriding initial values."""
-    values = {
-        b["block_id"]: {b["element"]["action_id"]: _state(b, answers.get(b["block_id"]))}
-        for b in view["blocks"]
-        if b["type"] == "input"
-    }
-    return {**view, "id": "V1", "team_id": "T1", "state": {"values": values}, "hash": "h"}
+    return {**submitted_view(view, answers), "id": "V1", "team_id": "T1", "hash": "h"}
 
 
 def view_payload(kind: str, user: str, view: dict[str, Any]) -> dict[str, Any]:
