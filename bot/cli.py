@@ -5,11 +5,29 @@ from __future__ import annotations
 import logging
 
 import click
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from bot.settings import load_settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LoopbotGroup(click.Group):
+    """Turns database trouble into one line naming what to do, instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ArgumentError as exc:
+            raise click.ClickException(f"DATABASE_URL is invalid: {exc}") from None
+        except (OperationalError, ProgrammingError) as exc:
+            text = str(exc.orig)
+            if "no such table" in text or "does not exist" in text:
+                raise click.ClickException(
+                    "the database has no loopbot schema yet: run `loopbot db upgrade` first"
+                ) from None
+            raise click.ClickException(f"cannot use the database at DATABASE_URL: {text}") from None
+
+
+@click.group(cls=LoopbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """loopbot: structured interviewing for hiring teams, in Slack."""
     logging.basicConfig(
