@@ -45,23 +45,19 @@ def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=limits.truncate(text, limits.CONTEXT_TEXT))])
 
 
-def _what(interview: Interview) -> str:
-    return f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*"
-
-
 def _upcoming(item: SeatItem, now: datetime) -> list[Block]:
     i = item.interview
     prep = ButtonElement(text="View prep", action_id=ActionId.VIEW_FULL_KIT, value=str(i.id))
     role = f"you are the {kt.role_name(item.seat.role).lower()}"
     if not form_is_open(i.starts_at, now):
         when = f"{slack_date(i.starts_at)} ({kt.starts_in(i.starts_at, now)})"
-        return [_section(f"{_what(i)}\n{when} · {role}", prep)]
+        return [_section(f"{kt.what(i)}\n{when} · {role}", prep)]
     # under way: the form is open (notes during the interview are welcome), so it sits next to the prep
     form = ButtonElement(
         text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
     )
     return [
-        _section(f"{_what(i)}\nin progress now · {role}{_saved(item)}"),
+        _section(f"{kt.what(i)}\nin progress now · {role}{_saved(item)}"),
         ActionsBlock(elements=[prep, form]),
     ]
 
@@ -77,7 +73,7 @@ def _due(item: SeatItem, now: datetime, sla: timedelta) -> Block:
     i = item.interview
     overdue = now > i.ends_at + sla
     flag = ":red_circle: *Overdue*" if overdue else ":large_yellow_circle: Due"
-    text = f"{_what(i)}\n{flag} · ended {slack_date(i.ends_at)}{_saved(item)}"
+    text = f"{kt.what(i)}\n{flag} · ended {slack_date(i.ends_at)}{_saved(item)}"
     button = ButtonElement(
         text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
     )
@@ -90,7 +86,7 @@ def _recent(items: list[SeatItem]) -> Block:
         fb = item.feedback
         rec = LABELS.get(fb.recommendation or "", "") if fb else ""
         when = slack_date(fb.submitted_at, "{date_short_pretty}") if fb and fb.submitted_at else ""
-        lines.append(f"• {_what(item.interview)}: {rec}, submitted {when}")
+        lines.append(f"• {kt.what(item.interview)}: {rec}, submitted {when}")
     return _section("\n".join(lines))
 
 

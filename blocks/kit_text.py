@@ -45,6 +45,11 @@ def type_name(interview: Interview) -> str:
     return esc(str(interview.guidance.get("type_name") or "Interview"))
 
 
+def what(interview: Interview) -> str:
+    """`*Type* with *Candidate*` (mrkdwn, escaped): how every message names an interview."""
+    return f"*{type_name(interview)}* with *{candidate_name(interview)}*"
+
+
 def job_role(interview: Interview) -> str:
     cl = interview.candidate_loop
     return esc(str(cl.rubric.get("role") or cl.rubric.get("loop_name") or ""))

@@ -227,10 +227,7 @@ def move_view(interview: Interview) -> View:
         private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
         blocks=[
             SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*, "
-                    f"now {slack_date(interview.starts_at)}."
-                )
+                text=MarkdownTextObject(text=f"{kt.what(interview)}, now {slack_date(interview.starts_at)}.")
             ),
             InputBlock(
                 block_id=OpsId.NEW_START,
@@ -273,10 +270,7 @@ def reassign_view(interview: Interview) -> View:
         private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
         blocks=[
             SectionBlock(
-                text=MarkdownTextObject(
-                    text=f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*, "
-                    f"{slack_date(interview.starts_at)}."
-                )
+                text=MarkdownTextObject(text=f"{kt.what(interview)}, {slack_date(interview.starts_at)}.")
             ),
             InputBlock(block_id=OpsId.OLD_USER, label="Who is replaced", element=old),
             InputBlock(

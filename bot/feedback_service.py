@@ -84,7 +84,7 @@ def load_form(session: Session, interview_id: int, user: str, now: datetime) -> 
     if interview.status == InterviewStatus.CANCELLED:
         raise FeedbackRefused("This interview was cancelled, so there is no feedback to give.")
     seat = next((s for s in interview.panel if s.user_id == user), None)
-    what = f"the *{kt.type_name(interview)}* with *{kt.candidate_name(interview)}*"
+    what = f"the {kt.what(interview)}"
     if seat is None:
         raise FeedbackRefused(
             f"Only the panel of {what} can give feedback on it, and you are not on it. "
@@ -264,7 +264,7 @@ def decline(session: Session, interview_id: int, user: str, now: datetime) -> bo
     cl = interview.candidate_loop
     text = (
         f":warning: {mention(user)} ({kt.role_name(seat.role).lower()}) can't make the "
-        f"*{kt.type_name(interview)}* with *{kt.candidate_name(interview)}* on "
+        f"{kt.what(interview)} on "
         f"{slack_date(interview.starts_at)}. Find a replacement from `/loop status`."
     )
     for who in dict.fromkeys(u for u in (cl.recruiter or cl.hiring_manager,) if u):
