@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -69,17 +70,13 @@ def _text_input(block_id: str, label: str, initial: str, optional: bool, hint: s
     )
 
 
-def _ratings(categories: Sequence[Category], rubric: dict[str, Any], form: FeedbackForm) -> list[Block]:
-    options = [_option(label, key) for key, label in scale(rubric)]
-    return [
-        InputBlock(
-            block_id=BlockId.RATING_PREFIX + c.key,
-            label=limits.truncate(esc(c.name), 2000),
-            hint=limits.truncate(esc(c.description), 2000) or None,
-            element=_choice(options, form.ratings.get(c.key)),
-        )
-        for c in categories
-    ]
+def _rating(c: Category, options: list[Option], form: FeedbackForm) -> Block:
+    return InputBlock(
+        block_id=BlockId.RATING_PREFIX + c.key,
+        label=limits.truncate(esc(c.name), 2000),
+        hint=limits.truncate(esc(c.description), 2000) or None,
+        element=_choice(options, form.ratings.get(c.key)),
+    )
 
 
 def _signal_inputs(slug: str, label: str, options: list[Option], form: FeedbackForm, tag: str) -> list[Block]:
@@ -143,7 +140,48 @@ def _closing(form: FeedbackForm) -> list[Block]:
     ]
 
 
-def _intro(interview: Interview, status_line: str) -> list[Block]:
+@dataclass(frozen=True)
+class Part:
+    """Consecutive blocks of the modal; `touched(form)` is False when the form shows nothing in them.
+
+    An untouched part renders the same for every form, so it can be serialised once per kit.
+    """
+
+    build: Callable[[FeedbackForm], list[Block]]
+    touched: Callable[[FeedbackForm], bool]
+
+
+def _rating_part(c: Category, options: list[Option]) -> Part:
+    return Part(lambda form: [_rating(c, options, form)], lambda form: c.key in form.ratings)
+
+
+def _question_part(n: int, q: dict[str, Any], layout: str) -> Part:
+    slug = str(q.get("slug") or n)
+    values = frozenset(s.id for s in question_signals(q))
+    return Part(
+        lambda form: _question(n, q, form, layout),
+        lambda form: slug in form.question_notes or not values.isdisjoint(form.signals),
+    )
+
+
+def _closing_touched(form: FeedbackForm) -> bool:
+    return form.recommendation is not None or bool(form.summary or form.private_note)
+
+
+def parts(
+    categories: Sequence[Category], rubric: dict[str, Any], kit: dict[str, Any], layout: str
+) -> list[Part]:
+    """Everything below the intro, in order: a rating per category, the kit's questions, the closing."""
+    options = [_option(label, key) for key, label in scale(rubric)]
+    return [
+        *(_rating_part(c, options) for c in categories),
+        *(_question_part(n, q, layout) for n, q in kt.numbered(kit)),
+        Part(_closing, _closing_touched),
+    ]
+
+
+def intro(interview: Interview, status_line: str) -> list[Block]:
+    """The blocks above the ratings: which interview, and the state of this panelist's feedback."""
     text = (
         f"*{kt.type_name(interview)} with {kt.candidate_name(interview)}*\n{slack_date(interview.starts_at)}"
     )
@@ -151,6 +189,19 @@ def _intro(interview: Interview, status_line: str) -> list[Block]:
     if status_line:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=status_line)]))
     return blocks
+
+
+def frame(interview: Interview, seat: PanelSeat, submitted: bool) -> dict[str, Any]:
+    """The View arguments around the blocks."""
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.FEEDBACK,
+        "title": "Interview feedback",
+        "submit": "Update feedback" if submitted else "Submit feedback",
+        "close": "Save for later",
+        "notify_on_close": True,
+        "private_metadata": FeedbackMeta(interview_id=interview.id, user=seat.user_id).model_dump_json(),
+    }
 
 
 def feedback_view(
@@ -161,29 +212,16 @@ def feedback_view(
     status_line: str = "",
     submitted: bool = False,
 ) -> View:
-    """The scorecard modal for one panelist, pre-filled with `form` (a draft or the submitted version)."""
+    """The scorecard modal for one panelist, pre-filled with `form` (a draft or the submitted version).
+
+    Built afresh on every call; blocks.feedback_modal gives the same view from a per-kit cache.
+    """
     form = form or FeedbackForm()
     rubric = interview.candidate_loop.rubric
-    meta = FeedbackMeta(interview_id=interview.id, user=seat.user_id).model_dump_json()
-    questions = kt.numbered(seat.kit)
     for layout in LAYOUTS:
-        body = [block for n, q in questions for block in _question(n, q, form, layout)]
-        blocks = [
-            *_intro(interview, status_line),
-            *_ratings(categories, rubric, form),
-            *body,
-            *_closing(form),
-        ]
-        view = View(
-            type="modal",
-            callback_id=CallbackId.FEEDBACK,
-            title="Interview feedback",
-            submit="Update feedback" if submitted else "Submit feedback",
-            close="Save for later",
-            notify_on_close=True,
-            private_metadata=meta,
-            blocks=blocks,
-        )
+        below = [block for part in parts(categories, rubric, seat.kit, layout) for block in part.build(form)]
+        blocks = [*intro(interview, status_line), *below]
+        view = View(**frame(interview, seat, submitted), blocks=blocks)
         if len(blocks) <= limits.VIEW_BLOCKS:
             try:
                 limits.check_view(view)

@@ -165,9 +165,43 @@ def check_message(blocks: Sequence[Block | dict[str, Any]], text: str = "") -> N
     check_blocks(blocks)
 
 
-def check_view(view: View) -> None:
-    """Raise LimitError when a modal or home view would be refused (size, options, inputs)."""
+def check_view_size(data: dict[str, Any]) -> None:
+    """Raise LimitError when a serialised view has no blocks, more than 100, or is over 250 kB."""
+    count = len(data.get("blocks") or [])
+    if not 0 < count <= VIEW_BLOCKS:
+        raise LimitError(f"{count} blocks in a view (1 to {VIEW_BLOCKS})")
+    if len(json.dumps(data, ensure_ascii=False).encode()) > VIEW_BYTES:
+        raise LimitError(f"view over {VIEW_BYTES} bytes")
+
+
+def check_view(view: View) -> dict[str, Any]:
+    """Raise LimitError when a modal or home view would be refused (size, options, inputs); else its dict."""
     data = view.to_dict()  # slack_sdk checks the 100 blocks, title and private_metadata here
     if len(json.dumps(data, ensure_ascii=False).encode()) > VIEW_BYTES:
         raise LimitError(f"view over {VIEW_BYTES} bytes")
     check_blocks(data.get("blocks", []))
+    return data
+
+
+class CheckedView(View):
+    """A view serialised and checked once: `to_dict()` hands back that dict instead of validating again.
+
+    slack_sdk validates every object on each `to_dict()`, and `client.views_open(view=...)` calls it
+    once more; for a big modal that is most of the CPU of opening it. `blocks` are dicts made by
+    slack_sdk's own `to_dict()` (they may be shared with a cache: read them, never change them).
+    """
+
+    def __init__(self, blocks: Sequence[dict[str, Any]], **frame: Any) -> None:
+        self._data: dict[str, Any] = {}
+        super().__init__(**frame)
+        self.blocks = None  # type: ignore[assignment]  # they live, serialised, in _data
+        data = super().to_dict()  # slack_sdk checks title, submit, close, callback_id, private_metadata
+        data["blocks"] = list(blocks)
+        self._data = dict(sorted(data.items()))  # the key order slack_sdk itself gives
+        check_view_size(self._data)
+
+    def to_dict(self, *args: Any) -> dict[str, Any]:
+        return {**self._data, "blocks": list(self._data["blocks"])}
+
+    def __str__(self) -> str:
+        return str(self._data)

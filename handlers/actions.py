@@ -10,8 +10,10 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.models.views import View
 
-from blocks.feedback import feedback_view, message_view
+from blocks.feedback import message_view
+from blocks.feedback_modal import feedback_modal
 from blocks.ids import ActionId
 from blocks.prep import declined_confirmation
 from blocks.text import slack_date
@@ -40,11 +42,12 @@ def form_status_line(ctx: FormContext) -> str:
 
 def open_feedback_modal(client: WebClient, trigger_id: str, deps: Deps, interview_id: int, user: str) -> None:
     """Open the feedback form for `user` (or a modal saying why not); call right after ack()."""
+    view: View
     try:
         with deps.session_factory.begin() as s:
             ctx = feedback_service.load_form(s, interview_id, user, deps.clock.now())
             submitted = ctx.feedback is not None and ctx.feedback.status == FeedbackStatus.SUBMITTED
-            view = feedback_view(
+            view = feedback_modal(
                 ctx.interview,
                 ctx.seat,
                 ctx.categories,
