@@ -71,7 +71,31 @@ class Settings(BaseSettings):
     tick_seconds: float = Field(15.0, gt=0, alias="LOOPBOT_TICK_SECONDS")
     working_hours: str = Field("09:00-18:00", alias="LOOPBOT_WORKING_HOURS")
     lease_seconds: float = Field(60.0, gt=0, alias="LOOPBOT_LEASE_SECONDS")
-    send_concurrency: int = Field(8, ge=1, le=64, alias="LOOPBOT_SEND_CONCURRENCY")
+    send_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        alias="LOOPBOT_SEND_CONCURRENCY",
+        description="The most Slack posts one replica has in flight. The dispatcher keeps"
+        " LOOPBOT_POST_RATE x the measured time a post occupies a send thread x 1.25 in flight"
+        " (Little's law), never more than this.",
+    )
+    post_rate: float = Field(
+        48.0,
+        gt=0,
+        le=1000,
+        alias="LOOPBOT_POST_RATE",
+        description="chat.postMessage calls per second for the whole workspace, shared by every"
+        " replica through the send_pace row; keep it under Slack's workspace cap, so 429s stay rare.",
+    )
+    post_burst: int = Field(
+        5,
+        ge=1,
+        le=50,
+        alias="LOOPBOT_POST_BURST",
+        description="How many posts may go at once after a quiet spell before LOOPBOT_POST_RATE"
+        " spaces them out (it also lets a late send thread catch up its slot).",
+    )
     log_level: str = Field("INFO", alias="LOOPBOT_LOG_LEVEL")
 
     @field_validator("working_hours")

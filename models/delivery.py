@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime, created, intpk, json_dict, utc
@@ -64,3 +64,18 @@ class Delivery(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[created]
+
+
+class SendPace(Base):
+    """A send rate shared by every replica: the next free slot of a GCRA schedule (bot/delivery/pacing.py).
+
+    One row per paced method (`chat.postMessage`). Each replica reserves slots for the posts it is
+    about to make with one short UPDATE ... RETURNING, so all replicas together keep one rate and an
+    idle replica reserves nothing.
+    """
+
+    __tablename__ = "send_pace"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # GCRA's "theoretical arrival time" in microseconds since the epoch (integers: exact arithmetic in SQL).
+    next_slot_us: Mapped[int] = mapped_column(BigInteger)

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, fields
@@ -17,20 +18,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import outcomes
+from bot.delivery.batch import Job, prepare
 from bot.delivery.claim import Claimed, Finish, apply, claim_due, release_all
-from bot.delivery.hours_logic import next_working_instant, parse_window
+from bot.delivery.hours_logic import parse_window
 from bot.delivery.logfmt import kv
-from bot.delivery.relevance import obsolete_reason
-from bot.delivery.render import Rendered, render
+from bot.delivery.pacing import Deferred, Pacer, SharedRate
 from bot.delivery.retry_logic import Classified, Outcome, classify
-from bot.delivery.slack_io import Progress, Throttle, TzCache, find_posted, posting_client, send
+from bot.delivery.sizing import Sizer
+from bot.delivery.slack_io import Progress, TzCache, find_posted, posting_client, send
 from bot.settings import Settings
-from models import Delivery, DeliveryKind, DeliveryStatus
 
 log = logging.getLogger("loopbot.delivery")
 
-# Only these wait for the recipient's working hours; a prep DM for a 9:00 interview must not.
-WORKING_HOURS_KINDS = frozenset({DeliveryKind.REMINDER, DeliveryKind.ESCALATION})
+__all__ = ["Deferred", "Dispatcher", "TickResult"]
 FaultHook = Callable[[str, Claimed], None]
 
 
@@ -55,16 +55,12 @@ class TickResult:
         return any(getattr(self, f.name) for f in fields(self))
 
 
-class Deferred(Exception):
-    """Hand the row back untouched, to be tried again in `seconds`."""
-
-    def __init__(self, seconds: float, why: str) -> None:
-        super().__init__(why)
-        self.seconds, self.why = seconds, why
-
-
 class Dispatcher:
-    """Claims due deliveries and sends them; safe to run in several processes on one database."""
+    """Claims due deliveries and sends them; safe to run in several processes on one database.
+
+    Posts are paced (bot/delivery/pacing.py: one workspace rate shared by all replicas, a pace per
+    channel) and the number in flight follows Little's law (bot/delivery/sizing.py).
+    """
 
     def __init__(
         self,
@@ -78,6 +74,7 @@ class Dispatcher:
         backoff_cap: timedelta = timedelta(minutes=30),
         max_inline_wait: float = 2.0,
         fault_hook: FaultHook | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         parse_window(settings.working_hours)  # a malformed window fails at start-up, not at 9:00
         self.session_factory, self.settings, self.clock = session_factory, settings, clock
@@ -85,38 +82,71 @@ class Dispatcher:
         # Posts get a timeout well inside the lease, so a slow post cannot outlive its claim.
         self.client = posting_client(client, timeout=settings.lease_seconds / 3)
         self.tz = TzCache(client)
-        self.throttle = Throttle()
-        self.batch_size = batch_size or settings.send_concurrency * 4
+        shared = SharedRate(session_factory, settings.post_rate, settings.post_burst)
+        self.pacer = pacer or Pacer(shared, max_wait=max_inline_wait)
+        self.sizer = Sizer(settings.post_rate, settings.send_concurrency)
+        self.batch_size = batch_size  # None: twice the in-flight target
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
-        self.max_inline_wait = max_inline_wait
         self.fault_hook = fault_hook
         self.worker_id = uuid.uuid4().hex[:16]
-        self._pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="loopbot-send")
+        self.pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="loopbot-send")
         self._stopping = threading.Event()
+        log.info(
+            "delivery.pacing %s",
+            kv(
+                worker=self.worker_id,
+                post_rate=settings.post_rate,
+                post_burst=settings.post_burst,
+                max_in_flight=settings.send_concurrency,
+                in_flight=self.sizer.target,
+            ),
+        )
 
     def tick(self) -> TickResult:
-        """Claim and send due rows until none are left (or stop() is called); claims overlap with sends."""
+        """Claim, prepare and send due rows until none are left (or stop() is called).
+
+        Keeps `sizer.target` posts in flight and up to twice that many rows prepared ahead, so a
+        row's relevance is checked well under a second before its post.
+        """
         result = TickResult()
         in_flight: set[Future[Finish]] = set()
+        ready: deque[Job] = deque()
+        done: list[Finish] = []
         more = True
-        while more or in_flight:
-            if more and self._stopping.is_set():
+        while True:
+            if self._stopping.is_set():
                 more = False
-            # Keep the pool fed: claim again once at most one round of sends is left in flight.
-            if more and len(in_flight) <= self.settings.send_concurrency:
-                want = self.batch_size - len(in_flight)
+                done += [outcomes.defer(j.claimed, self.clock.now(), "shutting down") for j in ready]
+                ready.clear()
+            target = self.sizer.target
+            self._submit(ready, in_flight, target)
+            if more and len(ready) < target:
+                want = self.batch_size or 2 * target
                 claimed = self._claim(want)
                 result.claimed += len(claimed)
-                in_flight |= {self._pool.submit(self._guarded, c) for c in claimed}
                 more = len(claimed) >= want  # stale rows come on top of `want`
-            if in_flight:
-                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
-                # One transaction for all outcomes that are ready: far fewer commits and lock waits.
-                for event in apply(self.session_factory, [f.result() for f in done]):
-                    result.count(event)
+                finishes, jobs = prepare(self, claimed)
+                done += finishes
+                ready.extend(jobs)
+                self._submit(ready, in_flight, target)
+            if in_flight and not done:
+                finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                done += [f.result() for f in finished]
+            # One transaction for all outcomes that are ready: far fewer commits and lock waits.
+            for event in apply(self.session_factory, done):
+                result.count(event)
+            done = []
+            if not (more or ready or in_flight):
+                break
         if result:
-            log.info("delivery.tick %s", kv(**{f.name: getattr(result, f.name) for f in fields(result)}))
+            counts = {f.name: getattr(result, f.name) for f in fields(result)}
+            ms = round(self.sizer.seconds_per_post * 1000)
+            log.info("delivery.tick %s", kv(**counts, in_flight=self.sizer.target, ms_per_post=ms))
         return result
+
+    def _submit(self, ready: deque[Job], in_flight: set[Future[Finish]], target: int) -> None:
+        while ready and len(in_flight) < target:
+            in_flight.add(self.pool.submit(self._guarded, ready.popleft()))
 
     def _claim(self, limit: int) -> list[Claimed]:
         now = self.clock.now()
@@ -133,43 +163,28 @@ class Dispatcher:
     def close(self) -> int:
         """After stop() and the last tick: release anything still held, then end the send threads."""
         self._stopping.set()
-        self._pool.shutdown(wait=True)
+        self.pool.shutdown(wait=True)
         released = release_all(self.session_factory, self.worker_id + ":", self.clock.now())
         log.info("delivery.shutdown %s", kv(worker=self.worker_id, released=released))
         return released
 
-    def _guarded(self, c: Claimed) -> Finish:
+    def _guarded(self, job: Job) -> Finish:
+        started = time.monotonic()
+        progress = Progress()
         try:
-            return self._process(c)
+            return self._send(job, progress)
         except Exception:
             # A bug or a database error: hand the row back for later; the lease covers a crash here too.
-            log.exception("delivery.error %s", kv(key=c.dedupe_key))
-            return outcomes.retry(self, c, Classified(Outcome.UNKNOWN, "internal error"), Progress())
+            log.exception("delivery.error %s", kv(key=job.claimed.dedupe_key))
+            return outcomes.retry(self, job.claimed, Classified(Outcome.UNKNOWN, "internal error"), progress)
+        finally:
+            if progress.posted:
+                # Time a post holds a send thread, waits for pacing excluded: Little's law's W.
+                busy = time.monotonic() - started - progress.waited
+                self.sizer.observe(busy / progress.posted)
 
-    def _process(self, c: Claimed) -> Finish:
-        now = self.clock.now()
-        with self.session_factory() as s:
-            row = s.get(Delivery, c.id)
-            if row is None or row.claim_token != c.token or row.status != DeliveryStatus.SENDING:
-                return Finish(c, {}, "skipped")
-            reason = obsolete_reason(s, row)
-            if reason:
-                return outcomes.end(c, DeliveryStatus.CANCELLED, reason)
-            if row.expires_at is not None and now >= row.expires_at:
-                return outcomes.end(c, DeliveryStatus.EXPIRED, f"expired at {row.expires_at.isoformat()}")
-            if row.kind in WORKING_HOURS_KINDS:
-                at = next_working_instant(now, self.tz.get(row.recipient), self.settings.working_hours)
-                if at > now:
-                    return outcomes.defer(c, at, "outside working hours")
-            try:
-                rendered = render(s, row, now, self.settings.feedback_sla)
-            except Exception as exc:
-                log.exception("delivery.render_failed %s", kv(key=c.dedupe_key))
-                return outcomes.fail(self, c, row, f"render error: {exc!r}")
-        return self._send(c, row, rendered)
-
-    def _send(self, c: Claimed, row: Delivery, rendered: Rendered) -> Finish:
-        progress = Progress()
+    def _send(self, job: Job, progress: Progress) -> Finish:
+        c, row, rendered = job.claimed, job.row, job.rendered
         try:
             if c.uncertain:
                 find_posted(self.client, c.dedupe_key, rendered, progress)
@@ -191,11 +206,9 @@ class Dispatcher:
         return outcomes.sent(self, c, row, rendered, progress)
 
     def _before_post(self, c: Claimed, channel: str, progress: Progress) -> None:
-        delay = self.throttle.delay(channel)
-        if delay > self.max_inline_wait:
-            raise Deferred(delay, "rate limited")
-        if delay:
-            time.sleep(delay)
+        if progress.posted == 0 and self._stopping.is_set():
+            raise Deferred(0, "shutting down")
+        progress.waited += self.pacer.wait(channel)  # Deferred if the wait is longer than max_inline_wait
         if progress.posted == 0 and self._stopping.is_set():
             raise Deferred(0, "shutting down")
         if self.clock.now() >= c.lease_until:

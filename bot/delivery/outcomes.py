@@ -105,7 +105,7 @@ def slack_error(
 ) -> Finish:
     """Route a Slack failure: wait out a 429, give up on a permanent error, else back off."""
     if classified.outcome == Outcome.RATE_LIMITED:
-        d.throttle.block(rendered.channel, classified.retry_after)
+        d.pacer.rate_limited(rendered.channel, classified.retry_after)
         at = d.clock.now() + timedelta(seconds=classified.retry_after)
         return Finish(
             c,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.delivery.plan_logic import iso
 from bot.feedback_logic import owes_feedback
@@ -24,8 +27,45 @@ SEAT_KINDS = frozenset(
 FEEDBACK_KINDS = frozenset({DeliveryKind.FEEDBACK_REQUEST, DeliveryKind.REMINDER})
 
 
-def submitted_by(session: Session, interview_id: int) -> set[str]:
+@dataclass
+class Facts:
+    """What the checks and the seat renderers read for a batch of rows, loaded in three queries.
+
+    Holding the interviews here also keeps them in the session's (weak) identity map, so the
+    renderer's `session.get(Interview, id)` finds them instead of loading them again.
+    """
+
+    interviews: dict[int, Interview]
+    submitted: dict[int, set[str]]
+
+    @classmethod
+    def load(cls, session: Session, rows: Sequence[Delivery]) -> Facts:
+        """Interviews of `rows` with panel, candidate loop and candidate; who submitted feedback on them."""
+        ids = sorted({r.interview_id for r in rows if r.interview_id is not None})
+        if not ids:
+            return cls({}, {})
+        interviews = session.scalars(
+            select(Interview)
+            .where(Interview.id.in_(ids))
+            .options(
+                selectinload(Interview.panel),
+                joinedload(Interview.candidate_loop).joinedload(CandidateLoop.candidate),
+            )
+        ).all()
+        submitted: dict[int, set[str]] = {i: set() for i in ids}
+        for interview_id, user in session.execute(
+            select(Feedback.interview_id, Feedback.interviewer).where(
+                Feedback.interview_id.in_(ids), Feedback.status == FeedbackStatus.SUBMITTED
+            )
+        ):
+            submitted[interview_id].add(user)
+        return cls({i.id: i for i in interviews}, submitted)
+
+
+def submitted_by(session: Session, interview_id: int, facts: Facts | None = None) -> set[str]:
     """Panelists whose feedback on the interview is submitted."""
+    if facts is not None and interview_id in facts.submitted:
+        return facts.submitted[interview_id]
     return set(
         session.scalars(
             select(Feedback.interviewer).where(
@@ -35,9 +75,9 @@ def submitted_by(session: Session, interview_id: int) -> set[str]:
     )
 
 
-def late_panelists(session: Session, interview: Interview) -> list[str]:
+def late_panelists(session: Session, interview: Interview, facts: Facts | None = None) -> list[str]:
     """Panelists who owe feedback on the interview (not declined, not shadows) and have not given it."""
-    done = submitted_by(session, interview.id)
+    done = submitted_by(session, interview.id, facts)
     return [
         s.user_id
         for s in interview.panel
@@ -60,22 +100,30 @@ def _interview_reason(interview: Interview | None, row: Delivery) -> str | None:
     return None
 
 
-def obsolete_reason(session: Session, row: Delivery) -> str | None:
+def _interview(session: Session, row: Delivery, facts: Facts | None) -> Interview | None:
+    if not row.interview_id:
+        return None
+    if facts is not None and row.interview_id in facts.submitted:  # looked for in the batch
+        return facts.interviews.get(row.interview_id)
+    return session.get(Interview, row.interview_id)
+
+
+def obsolete_reason(session: Session, row: Delivery, facts: Facts | None = None) -> str | None:
     """Why the row should not be sent any more, or None when it is still relevant."""
     kind = row.kind
     if kind in SEAT_KINDS or kind == DeliveryKind.ESCALATION:
-        interview = session.get(Interview, row.interview_id) if row.interview_id else None
+        interview = _interview(session, row, facts)
         reason = _interview_reason(interview, row)
         if reason or interview is None:
             return reason
         if kind == DeliveryKind.ESCALATION:
-            return None if late_panelists(session, interview) else "all feedback in"
+            return None if late_panelists(session, interview, facts) else "all feedback in"
         seat = seat_of(interview, row.recipient)
         if seat is None:
             return "no longer on the panel"
         if seat.declined_at is not None:
             return "panelist declined"
-        if kind in FEEDBACK_KINDS and row.recipient in submitted_by(session, interview.id):
+        if kind in FEEDBACK_KINDS and row.recipient in submitted_by(session, interview.id, facts):
             return "feedback already in"
         return None
     if kind == DeliveryKind.DIGEST and row.payload.get("reason") == "deadline":

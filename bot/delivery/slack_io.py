@@ -1,4 +1,4 @@
-"""The dispatcher's Slack side: a no-retry client for posts, 429 pacing, time zones, history lookups."""
+"""The dispatcher's Slack side: a no-retry client for posts, time zones, history lookups."""
 
 from __future__ import annotations
 
@@ -29,29 +29,6 @@ def posting_client(client: WebClient, timeout: float) -> WebClient:
         headers=dict(client.headers),
         retry_handlers=[],
     )
-
-
-class Throttle:
-    """A process-wide "not before" per channel and for the workspace, set from 429 Retry-After."""
-
-    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
-        self._lock = threading.Lock()
-        self._mono = monotonic
-        self._workspace = 0.0
-        self._channels: dict[str, float] = {}
-
-    def delay(self, channel: str) -> float:
-        """Seconds to wait before posting to `channel`."""
-        with self._lock:
-            until = max(self._workspace, self._channels.get(channel, 0.0))
-            return max(0.0, until - self._mono())
-
-    def block(self, channel: str, seconds: float) -> None:
-        """Honour a Retry-After: the channel and, since Slack does not say which limit hit, the workspace."""
-        with self._lock:
-            until = self._mono() + seconds
-            self._channels[channel] = max(self._channels.get(channel, 0.0), until)
-            self._workspace = max(self._workspace, until)
 
 
 class TzCache:
@@ -110,6 +87,7 @@ class Progress:
     first_ts: str | None = None
     posted: int = 0
     looked: bool = False  # history was searched (or there was nothing to search for)
+    waited: float = 0.0  # seconds slept for pacing
     found: dict[str, str] = field(default_factory=dict)
 
 

@@ -89,4 +89,4 @@ def make_dispatcher(
 
     yield make
     for d in made:
-        d._pool.shutdown(wait=True)
+        d.pool.shutdown(wait=True)
