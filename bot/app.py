@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
@@ -11,9 +12,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
 from bot.deps import Deps
+from bot.home_refresh import HomeRefresher, InlineHomes
 from bot.settings import Settings
 
 log = logging.getLogger("loopbot.app")
+_DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()
+
+
+def deps_of(app: App) -> Deps:
+    """The Deps an app's listeners get (to close its home refresher, say)."""
+    return _DEPS[app]
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -60,7 +68,9 @@ def create_app(
     """Build the Bolt app and register every surface's listeners.
 
     `process_before_response=True` makes a dispatch return only after the listener has finished
-    (the demo uses it so its simulated clock never runs ahead of work still going on after ack()).
+    (the demo uses it so its simulated clock never runs ahead of work still going on after ack());
+    App Home refreshes are then published inline too, instead of by a background HomeRefresher.
+    Close the refresher with `deps_of(app).homes.close()` when done with the app.
     """
     from handlers import actions, commands, events, scheduling, views
 
@@ -75,6 +85,9 @@ def create_app(
     deps = Deps(
         settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock()
     )
+    publish = events.home_publisher(deps)
+    deps.homes = InlineHomes(publish) if process_before_response else HomeRefresher(publish)
+    _DEPS[app] = deps
     app.use(skip_event_retries)
     app.use(inject_deps(deps))
     for surface in (actions, commands, events, scheduling, views):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +19,7 @@ from blocks.ids import ActionId
 from blocks.status import status_view
 from bot.deps import Deps
 from bot.home_queries import load_home, load_status, may_manage
+from bot.home_refresh import InlineHomes
 from models import Interview, InterviewStatus
 
 log = logging.getLogger("loopbot.home")
@@ -46,14 +47,23 @@ def publish_home(
     client.views_publish(user_id=user_id, view=view)
 
 
+def home_publisher(deps: Deps) -> Callable[[str], None]:
+    """Publish one user's home as of now: what a HomeRefresher calls."""
+
+    def publish(user_id: str) -> None:
+        now = deps.clock.now()
+        publish_home(deps.client, deps.session_factory, user_id, now, deps.settings.admins,
+                     deps.settings.feedback_sla)  # fmt: skip
+
+    return publish
+
+
 def publish_homes(client: WebClient, deps: Deps, users: Collection[str]) -> None:
-    """Refresh several users' homes (e.g. a panel after scheduling); a Slack refusal is logged, not raised."""
-    for user in dict.fromkeys(u for u in users if u):
-        try:
-            publish_home(client, deps.session_factory, user, deps.clock.now(), deps.settings.admins,
-                         deps.settings.feedback_sla)  # fmt: skip
-        except SlackApiError as exc:  # a stale home tab must not fail the change that caused it
-            log.warning("home.publish_failed user=%s error=%s", user, exc)
+    """Ask for several users' homes to be refreshed (e.g. a panel after scheduling), off the request path.
+
+    Without a refresher in `deps` (a job, a handler test) they are published at once.
+    """
+    (deps.homes or InlineHomes(home_publisher(deps))).request(users)
 
 
 def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -7,8 +7,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from slack_bolt import App
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.app import deps_of
 from bot.clock import FakeClock
 from bot.demo.forms import submitted_view
 from bot.deps import Deps
@@ -141,3 +143,10 @@ def complete_answers(
         if b["type"] == "input" and b["block_id"].startswith("rating__"):
             answers[b["block_id"]] = "yes"
     return answers
+
+
+def close_homes(app: App) -> None:
+    """Stop an app's background home refresher (before its stand-in and database go away)."""
+    homes = deps_of(app).homes
+    if homes is not None:
+        homes.close()

@@ -35,7 +35,7 @@ from bot.standin.signing import (
 )
 from bot.standin.workspace import default_workspace
 from models import Feedback, FeedbackRevision, Interview, PanelSeat
-from tests.handlers.conftest import SECRET, START, LoopData, complete_answers, filled
+from tests.handlers.conftest import SECRET, START, LoopData, close_homes, complete_answers, filled
 from tests.support.factories import snapshot_interview
 
 LEAD, PAIR, OBSERVER, OUTSIDER = "U0ENGLEAD", "U0ENGPAIR", "U0ENGOBSV", "U0ENGTOKY"
@@ -73,6 +73,7 @@ def wired(
     yield app, clock, loop
     # listeners go on after the ack (home refreshes): let them finish before the stand-in and DB go away
     app.listener_runner.listener_executor.shutdown(wait=True)
+    close_homes(app)
 
 
 def request(body: bytes, secret: str = SECRET, age: int = 0, retry_num: int | None = None) -> BoltRequest:

@@ -37,7 +37,7 @@ from bot.standin.workspace import default_workspace
 from models import CandidateLoop, Interview
 from tests.blocks.test_schedule import state_of
 from tests.content.helpers import EXAMPLES
-from tests.handlers.conftest import SECRET
+from tests.handlers.conftest import SECRET, close_homes
 
 RECRUITER, LEAD, PAIR = "U0RECRUITER", "U0ENGLEAD", "U0ENGPAIR"
 NOW = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
@@ -60,13 +60,17 @@ def standin() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def app(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> App:
+def app(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> Iterator[App]:
     with fresh_session_factory.begin() as s:
         import_bundle(s, load_content([EXAMPLES]))
     settings = Settings(  # type: ignore[call-arg]
         SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=standin.url, _env_file=None
     )
-    return create_app(settings, fresh_session_factory, clock=FakeClock(NOW))
+    app = create_app(settings, fresh_session_factory, clock=FakeClock(NOW))
+    yield app
+    # work goes on after the ack (listeners, home refreshes): let it end before the stand-in and DB go
+    app.listener_runner.listener_executor.shutdown(wait=True)
+    close_homes(app)
 
 
 def send(app: App, body: bytes, secret: str = SECRET) -> Any:
