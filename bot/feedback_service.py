@@ -9,8 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from blocks import kit_text as kt
@@ -24,16 +23,17 @@ from bot.feedback_logic import (
     covered_categories,
     form_is_open,
     may_see_feedback,
-    owes_feedback,
     validate,
 )
 from models import (
+    Candidate,
     CandidateLoop,
     Feedback,
     FeedbackRevision,
     FeedbackStatus,
     Interview,
     InterviewStatus,
+    PanelRole,
     PanelSeat,
 )
 
@@ -74,26 +74,54 @@ class FormContext:
 class SubmitResult:
     feedback: Feedback
     changed: bool  # False for a repeated submission of the same content (double click, retry)
+    interview: Interview  # with its candidate loop and candidate loaded
 
 
-def load_form(session: Session, interview_id: int, user: str, now: datetime) -> FormContext:
-    """The interview, seat and current feedback, if `user` may use the form now; else FeedbackRefused."""
+def _refusal(session: Session, interview_id: int, user: str) -> FeedbackRefused:
+    """Why `user` has no seat on this interview (the uncommon path, so it may cost a statement more)."""
     interview = session.get(Interview, interview_id)
     if interview is None:
-        raise FeedbackRefused("That interview no longer exists.")
+        return FeedbackRefused("That interview no longer exists.")
+    return FeedbackRefused(
+        f"Only the panel of the {kt.what(interview)} can give feedback on it, and you are not on it. "
+        f"If you should be, ask {mention(interview.candidate_loop.recruiter)}."
+    )
+
+
+def load_form(
+    session: Session, interview_id: int, user: str, now: datetime, lock: bool = False
+) -> FormContext:
+    """The interview, seat and current feedback, if `user` may use the form now; else FeedbackRefused.
+
+    One statement loads the interview, its candidate loop and candidate, the user's seat and feedback.
+    `lock=True` (writers) first locks the seat row: every write of a feedback row holds it, so two
+    submissions of one form (double click, Slack retry) run one after the other, and the read that
+    follows sees what the first one committed.
+    """
+    if lock:
+        session.execute(
+            select(PanelSeat.id)
+            .where(PanelSeat.interview_id == interview_id, PanelSeat.user_id == user)
+            .with_for_update()
+        )
+    found = session.execute(
+        select(Interview, CandidateLoop, Candidate, PanelSeat, Feedback)
+        .join(CandidateLoop, Interview.candidate_loop_id == CandidateLoop.id)
+        .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
+        .join(PanelSeat, and_(PanelSeat.interview_id == Interview.id, PanelSeat.user_id == user))
+        .outerjoin(Feedback, and_(Feedback.interview_id == Interview.id, Feedback.interviewer == user))
+        .where(Interview.id == interview_id)
+    ).one_or_none()
+    if found is None:
+        raise _refusal(session, interview_id, user)
+    interview, cl, _candidate, seat, feedback = found
     if interview.status == InterviewStatus.CANCELLED:
         raise FeedbackRefused("This interview was cancelled, so there is no feedback to give.")
-    seat = next((s for s in interview.panel if s.user_id == user), None)
     what = f"the {kt.what(interview)}"
-    if seat is None:
-        raise FeedbackRefused(
-            f"Only the panel of {what} can give feedback on it, and you are not on it. "
-            f"If you should be, ask {mention(interview.candidate_loop.recruiter)}."
-        )
     if seat.declined_at is not None:
         raise FeedbackRefused(
             f"You told us you couldn't make {what}, so there is no form for you. If you did take part, "
-            f"ask {mention(interview.candidate_loop.recruiter)} to put you back on the panel."
+            f"ask {mention(cl.recruiter)} to put you back on the panel."
         )
     if not form_is_open(interview.starts_at, now):
         raise FeedbackRefused(
@@ -101,11 +129,7 @@ def load_form(session: Session, interview_id: int, user: str, now: datetime) -> 
             f"{slack_date(interview.starts_at)}. See you then!",
             title="Not open yet",
         )
-    feedback = session.scalars(
-        select(Feedback).where(Feedback.interview_id == interview_id, Feedback.interviewer == user)
-    ).one_or_none()
-    categories = covered_categories(seat.kit, interview.candidate_loop.rubric)
-    return FormContext(interview, seat, feedback, categories)
+    return FormContext(interview, seat, feedback, covered_categories(seat.kit, cl.rubric))
 
 
 def form_of(feedback: Feedback | None) -> FeedbackForm:
@@ -129,19 +153,19 @@ def _apply(feedback: Feedback, form: FeedbackForm) -> None:
     feedback.summary, feedback.private_note = form.summary, form.private_note
 
 
-def _row(session: Session, interview_id: int, user: str, now: datetime) -> Feedback:
-    """The feedback row, locked; created as an empty draft when missing (a racing insert is tolerated)."""
-    query = select(Feedback).where(Feedback.interview_id == interview_id, Feedback.interviewer == user)
-    row = session.scalars(query.with_for_update()).one_or_none()
-    if row is not None:
-        return row
-    row = Feedback(interview_id=interview_id, interviewer=user, created_at=now, updated_at=now)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # Another request (double click, Slack retry) created it first: use theirs.
-        return session.scalars(query.with_for_update().execution_options(populate_existing=True)).one()
+def _row(session: Session, ctx: FormContext, now: datetime) -> Feedback:
+    """The user's feedback row, created as an empty draft when missing (the seat lock is held)."""
+    if ctx.feedback is not None:
+        return ctx.feedback
+    row = Feedback(
+        interview_id=ctx.interview.id,
+        interviewer=ctx.seat.user_id,
+        status=FeedbackStatus.DRAFT,
+        version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
     return row
 
 
@@ -150,8 +174,7 @@ def save_draft(
 ) -> Feedback | None:
     """Keep what was typed when the modal is closed; a submitted scorecard is never overwritten by it."""
     _write_lock(session)
-    load_form(session, interview_id, user, now)
-    row = _row(session, interview_id, user, now)
+    row = _row(session, load_form(session, interview_id, user, now, lock=True), now)
     if row.status == FeedbackStatus.SUBMITTED:
         return None  # an edit that was closed without submitting is dropped; the submitted version stays
     _apply(row, form)
@@ -163,19 +186,20 @@ def save_draft(
 def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime) -> SubmitResult:
     """Store a submission once: repeats are no-ops, edits bump `version` and add a FeedbackRevision."""
     _write_lock(session)
-    ctx = load_form(session, interview_id, user, now)
+    ctx = load_form(session, interview_id, user, now, lock=True)
     errors = validate(form, ctx.categories, ctx.interview.candidate_loop.rubric)
     if errors:
         raise FeedbackInvalid(errors)
-    row = _row(session, interview_id, user, now)
+    row = _row(session, ctx, now)
     if row.status == FeedbackStatus.SUBMITTED and form_of(row).snapshot() == form.snapshot():
-        return SubmitResult(row, changed=False)
+        return SubmitResult(row, changed=False, interview=ctx.interview)
     edit = row.status == FeedbackStatus.SUBMITTED
     _apply(row, form)
     row.status = FeedbackStatus.SUBMITTED
     row.version += 1
     row.submitted_at = row.submitted_at or now  # lateness counts from the first submission
     row.updated_at = now
+    session.flush()  # a new row gets its id (one INSERT with the values) for the revision below
     session.add(
         FeedbackRevision(
             feedback_id=row.id, version=row.version, data={**form.snapshot(), "at": iso(now)}, created_at=now
@@ -183,26 +207,33 @@ def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, n
     )
     session.flush()
     digest_if_due(session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback")
-    return SubmitResult(row, changed=True)
+    return SubmitResult(row, changed=True, interview=ctx.interview)
 
 
 def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
-    """Every feedback the loop waits for (scheduled interviews, non-declined, non-shadow seats) is in."""
-    scheduled = [i for i in cl.interviews if i.status == InterviewStatus.SCHEDULED]
-    expected = {
-        (i.id, s.user_id)
-        for i in scheduled
-        for s in i.panel
-        if owes_feedback(s.role, s.declined_at is not None)
-    }
-    if not expected:
-        return False
-    rows = session.execute(
-        select(Feedback.interview_id, Feedback.interviewer).where(
-            Feedback.interview_id.in_([i.id for i in scheduled]), Feedback.status == FeedbackStatus.SUBMITTED
+    """Every feedback the loop waits for (scheduled interviews, non-declined, non-shadow seats) is in.
+
+    One statement, however big the loop: owed seats, and how many of them have submitted feedback.
+    """
+    owed, submitted = session.execute(
+        select(func.count(PanelSeat.id), func.count(Feedback.id))
+        .join(Interview, PanelSeat.interview_id == Interview.id)
+        .outerjoin(
+            Feedback,
+            and_(
+                Feedback.interview_id == Interview.id,
+                Feedback.interviewer == PanelSeat.user_id,
+                Feedback.status == FeedbackStatus.SUBMITTED,
+            ),
         )
-    )
-    return expected <= {(i, u) for i, u in rows}
+        .where(
+            Interview.candidate_loop_id == cl.id,
+            Interview.status == InterviewStatus.SCHEDULED,
+            PanelSeat.declined_at.is_(None),
+            PanelSeat.role != PanelRole.SHADOW,
+        )
+    ).one()
+    return bool(owed) and owed == submitted
 
 
 def digest_if_due(session: Session, cl: CandidateLoop, now: datetime, late_reason: str) -> None:

@@ -42,9 +42,8 @@ def handle_feedback_submission(
     try:
         with deps.session_factory.begin() as s:
             result = feedback_service.submit(s, meta.interview_id, user, form, deps.clock.now())
-            interview = s.get_one(Interview, meta.interview_id)
-            reply = _thanks(interview, result.feedback.version)
-            cl = interview.candidate_loop
+            reply = _thanks(result.interview, result.feedback.version)
+            cl = result.interview.candidate_loop
             people = [user, cl.recruiter, cl.hiring_manager]
     except FeedbackInvalid as invalid:
         ack(response_action="errors", errors=invalid.errors)
