@@ -38,6 +38,16 @@ def serve_env(database_url: str, api_url: str, port: int, **extra: str) -> dict[
     return env
 
 
+def rss_of(pid: int) -> tuple[float, float]:
+    """(current RSS, peak RSS) in MB of one process, from /proc/<pid>/status (VmRSS, VmHWM)."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, amount = line.split(":", 1)
+            values[key] = int(amount.split()[0]) / 1024
+    return values["VmRSS"], values["VmHWM"]
+
+
 @dataclass
 class Served:
     proc: subprocess.Popen[bytes]
@@ -48,14 +58,15 @@ class Served:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def pids(self) -> list[int]:
+        """The serve process and its worker processes (`--workers`), if any."""
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [self.proc.pid, *map(int, children)]
+
     def rss_mb(self) -> tuple[float, float]:
-        """(current RSS, peak RSS) in MB, from /proc/<pid>/status (VmRSS, VmHWM)."""
-        values = {}
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith(("VmRSS:", "VmHWM:")):
-                key, amount = line.split(":", 1)
-                values[key] = int(amount.split()[0]) / 1024
-        return values["VmRSS"], values["VmHWM"]
+        """(current RSS, peak RSS) in MB of the biggest serve process, from /proc (VmRSS, VmHWM)."""
+        per = [rss_of(pid) for pid in self.pids()]
+        return max(r for r, _ in per), max(p for _, p in per)
 
     def stop(self) -> int:
         """SIGTERM, then wait (the dispatcher finishes its tick and releases its leases)."""
@@ -69,12 +80,12 @@ class Served:
         return int(self.proc.returncode or 0)
 
 
-def start_serve(env: dict[str, str], log: Path, threads: int = 8) -> Served:
-    """Start `loopbot serve` and wait until /healthz answers 200."""
+def start_serve(env: dict[str, str], log: Path, threads: int = 8, workers: int = 1) -> Served:
+    """Start `loopbot serve` (`workers` processes) and wait until /healthz answers 200."""
     port = int(env["PORT"])
     handle = log.open("wb")
     proc = subprocess.Popen(
-        [LOOPBOT, "serve", "--host", "127.0.0.1", "--threads", str(threads)],
+        [LOOPBOT, "serve", "--host", "127.0.0.1", "--threads", str(threads), "--workers", str(workers)],
         env=env,
         cwd=ROOT,
         stdout=handle,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot import migrate
-from bot.app import create_app, make_client
+from bot.app import create_app, deps_of, make_client
 from bot.db import make_engine, make_session_factory, ping
 from bot.deps import Deps
 from bot.settings import Settings
@@ -83,15 +84,18 @@ def build(settings: Settings) -> Runtime:
 
 
 @contextmanager
-def dispatcher_running(deps: Deps) -> Iterator[None]:
-    """The delivery dispatcher in this process; on the way out it stops and waits for the running tick."""
+def background_work(rt: Runtime) -> Iterator[None]:
+    """The dispatcher and the home refresher; on the way out both stop (a running tick finishes)."""
     from bot.delivery.scheduler import start_dispatcher  # imported lazily: heavy, and only serve needs it
 
-    scheduler = start_dispatcher(deps)
+    scheduler = start_dispatcher(rt.deps)
     try:
         yield
     finally:
         scheduler.shutdown(wait=True)
+        homes = deps_of(rt.app).homes
+        if homes is not None:
+            homes.close()
 
 
 @contextmanager
@@ -110,26 +114,42 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-def serve_http(settings: Settings, host: str = "0.0.0.0", threads: int = 8) -> None:
-    """HTTP mode: serve until SIGTERM, then stop the dispatcher (waiting for it) and the server."""
+def serve_http(
+    settings: Settings, host: str = "0.0.0.0", threads: int = 8, sock: socket.socket | None = None
+) -> None:
+    """HTTP mode: serve until SIGTERM, then stop the dispatcher (waiting for it) and the server.
+
+    `sock` is a listening socket shared with other worker processes (`serve --workers`).
+    """
     from waitress import create_server
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     rt = build(settings)
-    server = create_server(wsgi_app(rt.app, rt.engine), host=host, port=settings.port, threads=threads)
+    wsgi = wsgi_app(rt.app, rt.engine)
+    where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": settings.port}
+    server = create_server(wsgi, threads=threads, **where)
 
     def interrupt() -> None:
         # Raised inside waitress's loop, which catches it and shuts its worker threads down.
         raise SystemExit(0)
 
     try:
-        with dispatcher_running(rt.deps), stop_on_signals(interrupt):
+        with background_work(rt), stop_on_signals(interrupt):
             log.info("server.listening url=http://%s:%s%s", host, settings.port, EVENTS_PATH)
             server.run()
     finally:
         server.close()
         rt.engine.dispose()
         log.info("server.stopped")
+
+
+def serve_http_workers(settings: Settings, host: str, threads: int, workers: int) -> int:
+    """HTTP mode in `workers` processes sharing one socket; returns the exit code for the command."""
+    from bot.workers import listening_socket, run_workers
+
+    settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+    sock = listening_socket(host, settings.port)
+    return run_workers(workers, lambda: serve_http(settings, host, threads, sock))
 
 
 def serve_socket_mode(settings: Settings) -> None:
@@ -141,7 +161,7 @@ def serve_socket_mode(settings: Settings) -> None:
     handler = SocketModeHandler(rt.app, settings.slack_app_token)
     stopped = threading.Event()
     try:
-        with dispatcher_running(rt.deps), stop_on_signals(stopped.set):
+        with background_work(rt), stop_on_signals(stopped.set):
             handler.connect()
             log.info("server.socket_mode_connected")
             while not stopped.wait(0.5):

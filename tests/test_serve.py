@@ -206,3 +206,56 @@ def test_healthz_is_503_when_the_database_does_not_answer() -> None:
     body = b"".join(wsgi({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda s, h: statuses.append(s)))
     assert statuses == ["503 Service Unavailable"]
     assert json.loads(body) == {"ok": False}
+
+
+def start_workers(tmp: Path, standin: StandIn, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = env_for(f"sqlite:///{tmp / 'loopbot.db'}", standin.url, port)
+    subprocess.run([LOOPBOT, "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True)
+    log = (tmp / "serve.log").open("wb")
+    cmd = [LOOPBOT, "serve", "--host", "127.0.0.1", "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
+        listening = (tmp / "serve.log").read_text().count("server.listening")
+        if listening == workers and request(base + "/healthz").status == 200:
+            return proc, base
+        time.sleep(0.1)
+    proc.kill()
+    pytest.fail(f"loopbot serve --workers did not come up:\n{(tmp / 'serve.log').read_text()}")
+
+
+def children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def gone(pid: int) -> bool:
+    return not Path(f"/proc/{pid}").exists()
+
+
+def test_workers_share_the_port_and_stop_together_on_sigterm(tmp_path: Path) -> None:
+    with StandIn(tokens=[TOKEN]) as standin:
+        proc, base = start_workers(tmp_path, standin, workers=2)
+        workers = children(proc.pid)
+        assert len(set(workers)) == 2
+        body = b'{"type": "event_callback"}'
+        forged = signing.signed_headers("not-the-secret", body)
+        assert [request(base + "/slack/events", body, forged).status for _ in range(6)] == [401] * 6
+        assert [request(base + "/healthz").status for _ in range(6)] == [200] * 6
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert all(gone(pid) for pid in workers)
+    log = (tmp_path / "serve.log").read_text()
+    assert log.count("server.stopped") == 2 and "server.workers_stopped code=0" in log, log
+
+
+def test_a_worker_that_dies_stops_the_others_and_fails_the_command(tmp_path: Path) -> None:
+    with StandIn(tokens=[TOKEN]) as standin:
+        proc, _ = start_workers(tmp_path, standin, workers=2)
+        first, second = children(proc.pid)
+        os.kill(first, signal.SIGKILL)
+        assert proc.wait(timeout=20) != 0  # the supervisor (Docker, systemd) restarts the whole set
+        assert gone(second)
+    assert "server.worker_exited" in (tmp_path / "serve.log").read_text()
