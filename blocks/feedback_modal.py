@@ -9,6 +9,7 @@ The result equals `blocks.feedback.feedback_view(...)` for the same inputs.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import threading
@@ -99,7 +100,8 @@ def kit_key(kit: dict[str, Any], categories: Sequence[Category], rubric: dict[st
 def _template(
     categories: Sequence[Category], rubric: dict[str, Any], kit: dict[str, Any], layout: str
 ) -> Template:
-    return Template.of(parts(categories, rubric, kit, layout))
+    # The template outlives this request: keep its own copy of the kit, not the ORM row's.
+    return Template.of(parts(list(categories), copy.deepcopy(rubric), copy.deepcopy(kit), layout))
 
 
 def _fits(blocks: Blocks) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from slack_sdk.models.blocks import (
+    Block,
     CheckboxesElement,
     DividerBlock,
     InputBlock,
@@ -64,7 +65,7 @@ def test_pack_respects_block_count_and_keeps_groups_together() -> None:
 
 
 def test_pack_respects_the_character_budget() -> None:
-    groups = [[SectionBlock(text="z" * 2900)] for _ in range(10)]
+    groups: list[list[Block]] = [[SectionBlock(text="z" * 2900)] for _ in range(10)]
     messages = limits.pack(groups, max_chars=6500)
     assert [len(m) for m in messages] == [2, 2, 2, 2, 2]
 
@@ -103,3 +104,8 @@ def test_check_view_refuses_a_view_over_250_kb() -> None:
     blocks = [SectionBlock(text="é" * 2990) for _ in range(90)]
     with pytest.raises(limits.LimitError, match="bytes"):
         limits.check_view(View(type="modal", title="t", blocks=blocks))
+
+
+def test_check_view_returns_the_dict_it_checked() -> None:
+    view = View(type="modal", title="t", blocks=[SectionBlock(text="fits")])
+    assert limits.check_view(view) == view.to_dict()
