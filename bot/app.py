@@ -90,6 +90,7 @@ def create_app(
     _DEPS[app] = deps
     app.use(skip_event_retries)
     app.use(inject_deps(deps))
-    for surface in (actions, commands, events, scheduling, views):
+    # Bolt runs the first listener that matches, trying them in order: the busiest surface goes first.
+    for surface in (views, actions, commands, events, scheduling):
         surface.register(app, deps)
     return app

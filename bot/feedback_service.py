@@ -199,12 +199,12 @@ def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, n
     row.version += 1
     row.submitted_at = row.submitted_at or now  # lateness counts from the first submission
     row.updated_at = now
-    session.flush()  # a new row gets its id (one INSERT with the values) for the revision below
-    session.add(
-        FeedbackRevision(
-            feedback_id=row.id, version=row.version, data={**form.snapshot(), "at": iso(now)}, created_at=now
-        )
-    )
+    revision = FeedbackRevision(version=row.version, data={**form.snapshot(), "at": iso(now)}, created_at=now)
+    if row.id is None:  # a new row: one flush inserts both, the row's key going into the revision
+        row.revisions.append(revision)
+    else:  # not through row.revisions, which would load every earlier version first
+        revision.feedback_id = row.id
+        session.add(revision)
     session.flush()
     digest_if_due(session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback")
     return SubmitResult(row, changed=True, interview=ctx.interview)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import feedback_service as svc
 from bot.feedback_logic import FeedbackForm
 from models import CandidateLoop, Delivery, DeliveryKind, Feedback, FeedbackRevision
 from tests.handlers.conftest import START, LoopData
-from tests.support.factories import snapshot_interview
+from tests.support.factories import candidate_loop, snapshot_interview
 
 AFTER = START + timedelta(hours=2)
 
@@ -149,3 +151,44 @@ def test_racing_submissions_store_one_feedback(fresh_session_factory: sessionmak
         [row] = s.scalars(select(Feedback)).all()
         assert row.version == 1
         assert [r.version for r in s.scalars(select(FeedbackRevision))] == [1]
+
+
+def _statements(factory: sessionmaker[Session], work: Callable[[Session], object]) -> int:
+    seen: list[str] = []
+    engine = factory.kw["bind"]
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with factory.begin() as s:
+            work(s)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_submission_costs_the_same_statements_however_big_the_loop_or_its_history(
+    fresh_session_factory: sessionmaker[Session],
+) -> None:
+    factory = fresh_session_factory
+    with factory.begin() as s:
+        pair = [("U1", "lead"), ("U2", "interviewer")]
+        small = snapshot_interview(s, pair, starts_at=START, type_slug="small").id
+        cl = candidate_loop(s, name="Grace Hopper", rubric_slug="eng-2", loop_slug="swe-2")
+        big_id = snapshot_interview(s, pair, starts_at=START, cl=cl, type_slug="big").id
+        for n in range(7):  # seven more interviews of three panelists in the same candidate loop
+            panel = [(f"U{n}A", "lead"), (f"U{n}B", "interviewer"), (f"U{n}C", "shadow")]
+            snapshot_interview(s, panel, starts_at=START + timedelta(days=n + 1), cl=cl, type_slug=f"t{n}")
+
+    def submit(interview_id: int, summary: str = "") -> Callable[[Session], object]:
+        form = _good()
+        form.summary += summary
+        return lambda s: svc.submit(s, interview_id, "U1", form, AFTER)
+
+    first = _statements(factory, submit(small))
+    assert _statements(factory, submit(big_id)) == first
+    edits = [_statements(factory, submit(big_id, f" Edit {n}.")) for n in range(4)]
+    assert edits == [first] * 4  # an UPDATE instead of the INSERT; earlier versions are never loaded
+    assert first <= 7  # lock, read, insert feedback and revision, "all in?", and the transaction
