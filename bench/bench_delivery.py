@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import tempfile
 import time
@@ -27,6 +28,7 @@ from sqlalchemy import func, select, update
 
 from bench import common, seed, serving
 from bot.db import make_session_factory
+from bot.delivery.pacing import CHANNEL_BURST, CHANNEL_RATE
 from bot.delivery.slack_io import EVENT_TYPE
 from bot.standin import RateLimits, StandIn, Workspace
 from models import Delivery, DeliveryStatus
@@ -43,6 +45,30 @@ def _key_hash(call: Any) -> str | None:
     if isinstance(md, dict) and md.get("event_type") == EVENT_TYPE:
         return str(md["event_payload"]["key_hash"])
     return None
+
+
+def _fields(line: str) -> dict[str, str]:
+    return dict(re.findall(r"(\w+)=(\S+)", line))
+
+
+def choices(log: Path) -> dict[str, Any]:
+    """What a replica chose, from its log: the pacing settings and the in-flight target it ended with."""
+    pacing: dict[str, str] = {}
+    ticks = []
+    for line in log.read_text().splitlines():
+        if "delivery.pacing " in line:
+            pacing = _fields(line)
+        elif "delivery.tick " in line:
+            ticks.append(_fields(line))
+    last = max(ticks, key=lambda t: int(t.get("claimed", 0)), default={})
+    return {
+        "post_rate": float(pacing.get("post_rate", 0)),
+        "post_burst": int(pacing.get("post_burst", 0)),
+        "max_in_flight": int(pacing.get("max_in_flight", 0)),
+        "in_flight": int(last.get("in_flight", 0)),
+        "ms_per_post": int(last.get("ms_per_post", 0)),
+        "deferred": sum(int(t.get("deferred", 0)) for t in ticks),
+    }
 
 
 def run(
@@ -140,6 +166,7 @@ def run(
             codes = [p.stop() for p in procs]
             for spy in spies:
                 spy.wait(120)
+    chosen = [choices(p.log) for p in procs]
     with sf() as s:
         statuses = dict(s.execute(select(Delivery.status, func.count()).group_by(Delivery.status)).all())
     engine.dispose()
@@ -161,6 +188,8 @@ def run(
         "statuses": statuses,
         "exit_codes": codes,
         "cpu_s": cpu,
+        "chosen": chosen,
+        "load_average": Path("/proc/loadavg").read_text().split()[:3],
     }
 
 
@@ -174,6 +203,21 @@ def report(r: dict[str, Any]) -> None:
     )
 
 
+def explain(r: dict[str, Any]) -> None:
+    """How pacing and concurrency were chosen in this run, from the replicas' own log lines."""
+    for n, c in enumerate(r["chosen"]):
+        w = c["ms_per_post"] / 1000
+        print(
+            f"  replica {n}: pacing {c['post_rate']:g} posts/s for the whole workspace (one schedule in the"
+            f" send_pace row, shared with the other replicas), bursts of {c['post_burst']}; per channel"
+            f" {CHANNEL_RATE:g}/s, bursts of {CHANNEL_BURST}.\n"
+            f"    in flight = rate x time a post holds a send thread x 1.25 = {c['post_rate']:g} x {w:.3f} s"
+            f" x 1.25 -> {c['in_flight']} (at most LOOPBOT_SEND_CONCURRENCY={c['max_in_flight']});"
+            f" sequential posts would reach {1 / w if w else 0:.1f}/s. Rows handed back (deferred):"
+            f" {c['deferred']}."
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -185,6 +229,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--interviewers", type=int, default=500, help="distinct panelists (DM channels)")
     parser.add_argument("--concurrency", type=int, help="LOOPBOT_SEND_CONCURRENCY (default: the app's)")
+    parser.add_argument("--rate", type=float, help="LOOPBOT_POST_RATE (default: the app's)")
     parser.add_argument("--env", action="append", default=[], help="extra NAME=VALUE for loopbot serve")
     parser.add_argument(
         "--profile", metavar="PY_SPY", help="path to py-spy: record each replica while it runs"
@@ -194,6 +239,8 @@ def main() -> None:
     extra = dict(item.split("=", 1) for item in args.env)
     if args.concurrency:
         extra["LOOPBOT_SEND_CONCURRENCY"] = str(args.concurrency)
+    if args.rate:
+        extra["LOOPBOT_POST_RATE"] = str(args.rate)
     n_interviews = max(1, round(2000 * args.scale))
     engines = [common.migrated_engine("postgresql")] if args.backend == "postgresql" else []
     common.banner("bench_delivery: throughput against Slack's rate limits", engines)
@@ -221,7 +268,9 @@ def main() -> None:
         print(
             f"\n{r['replicas']} replica(s): statuses {r['statuses']}, post attempts {r['post_attempts']},"
             f" exit codes {r['exit_codes']}\n  CPU seconds while sending: {r['cpu_s']}"
+            f"\n  load average at the end {r['load_average']}"
         )
+        explain(r)
     print(f"\nlogs and profiles: {workdir}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
