@@ -190,6 +190,7 @@ def run(
         try:
             time.sleep(2)
             results["rss_idle"] = served.rss_mb()
+            results["pss_idle"] = served.pss_mb()
             url = served.base + "/slack/events"
             offset = 0
             for clients in levels:
@@ -220,6 +221,7 @@ def run(
                 print(f"  {backend} open    {clients:>2} clients: {results['open'][clients]}", flush=True)
             _quiesce(slack)
             results["rss_after"] = served.rss_mb()
+            results["pss_after"] = served.pss_mb()
             failed_opens = [c for c in slack.calls_to("views.open") if c.outcome != "ok"]
             results["views_open_errors"] = len(failed_opens)
             results["processes"] = len(served.pids())
@@ -265,6 +267,10 @@ def report(r: dict[str, Any], levels: list[int]) -> None:
         f"\nloopbot serve RSS (biggest of {r['processes']} processes): idle {idle[0]:.0f} MB"
         f" (peak {idle[1]:.0f}); after the load {after[0]:.0f} MB (peak {after[1]:.0f});"
         f" goal < 150 MB: {common.verdict(after[1] < 150)}"
+    )
+    print(
+        f"all {r['processes']} processes together (PSS, shared pages once): idle {r['pss_idle']:.0f} MB,"
+        f" after the load {r['pss_after']:.0f} MB"
     )
     print(f"home refreshes published in the background during the run: {r['homes_published']}")
     print(f"views.open errors at the stand-in: {r['views_open_errors']}; serve exit code {r['exit_code']}")

@@ -63,6 +63,15 @@ class Served:
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
         return [self.proc.pid, *map(int, children)]
 
+    def pss_mb(self) -> float:
+        """Proportional set size of all serve processes together (shared pages counted once), in MB."""
+        total = 0
+        for pid in self.pids():
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
     def rss_mb(self) -> tuple[float, float]:
         """(current RSS, peak RSS) in MB of the biggest serve process, from /proc (VmRSS, VmHWM)."""
         per = [rss_of(pid) for pid in self.pids()]
