@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -26,3 +27,11 @@ def test_cli_prints_the_schema() -> None:
     assert kinds == {"rubric", "question", "question_set", "interview_type", "loop"}
     assert schema["$defs"]["QuestionDoc"]["additionalProperties"] is False
     assert "prompt" in schema["$defs"]["QuestionDoc"]["required"]
+
+
+def test_an_unwritable_output_path_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "schema.json"
+    result = CliRunner().invoke(main, ["content", "schema", "-o", str(target)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {target}: No such file or directory\n"
+    assert result.exception is None or isinstance(result.exception, SystemExit)
