@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -19,6 +20,14 @@ SCHEDULE = EXAMPLES.parent / "schedule.yaml"
 def broken(tmp_path: Path) -> Path:
     target = tmp_path / "schedule.yaml"
     shutil.copy(SCHEDULE, target)
+    return target
+
+
+def still_ahead(tmp_path: Path) -> Path:
+    """The example with its 2030 dates moved to a year still ahead (`loopbot schedule` refuses the past)."""
+    year = max(2030, datetime.now(UTC).year + 1)
+    target = tmp_path / "ahead.yaml"
+    target.write_text(SCHEDULE.read_text().replace("start: 2030-", f"start: {year}-"))
     return target
 
 
@@ -65,9 +74,9 @@ def test_cli_schedules_and_maps_scheduling_errors_to_lines(fresh_engine: Engine,
     runner = CliRunner()
     assert runner.invoke(main, ["content", "import", str(EXAMPLES)], env=env).exit_code == 0
 
-    path = broken(tmp_path)
+    path = still_ahead(tmp_path)
     stage = edit(path, "stage: values", "stage: value")
-    edit(path, "start: 2030-03-05T16:00:00+01:00", "start: 2030-03-05T15:15:00+01:00")
+    edit(path, "T16:00:00+01:00", "T15:15:00+01:00")
     alice = edit(path, "user: U0DAVE", "user: U0ALICE")
     bad = runner.invoke(main, ["schedule", str(path)], env=env)
     assert bad.exit_code == 1
@@ -79,7 +88,7 @@ def test_cli_schedules_and_maps_scheduling_errors_to_lines(fresh_engine: Engine,
     ]
     assert "nothing scheduled" in bad.output
 
-    good = runner.invoke(main, ["schedule", str(SCHEDULE)], env=env)
+    good = runner.invoke(main, ["schedule", str(still_ahead(tmp_path))], env=env)  # a fresh copy
     assert good.exit_code == 0, good.output
     assert "scheduled Ada Lovelace (infrastructure-manager)" in good.output
     assert "U0CAROL (lead, im-set-b), U0DAVE (interviewer, im-set-c)" in good.output
