@@ -34,6 +34,8 @@ def main() -> None:
     parser.add_argument("--crash", choices=["before_post", "after_post"])
     parser.add_argument("--lease", type=float, default=30)
     parser.add_argument("--concurrency", type=int, default=4)
+    # Exactly-once is what these runs prove, not pacing: a high rate keeps them short (still shared).
+    parser.add_argument("--rate", type=float, default=1000)
     parser.add_argument("--go", help="wait for this file to exist before the first tick")
     parser.add_argument("--deadline", type=float, default=60)
     args = parser.parse_args()
@@ -44,7 +46,11 @@ def main() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
     sf = make_session_factory(make_engine(args.db))
-    settings = load_settings(LOOPBOT_LEASE_SECONDS=args.lease, LOOPBOT_SEND_CONCURRENCY=args.concurrency)
+    settings = load_settings(
+        LOOPBOT_LEASE_SECONDS=args.lease,
+        LOOPBOT_SEND_CONCURRENCY=args.concurrency,
+        LOOPBOT_POST_RATE=args.rate,
+    )
     client = WebClient(token="xoxb-test", base_url=args.api)
     dispatcher = Dispatcher(sf, client, settings, SystemClock(), fault_hook=crash if args.crash else None)
     if args.go:
