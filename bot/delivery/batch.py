@@ -56,6 +56,9 @@ def prepare(d: Dispatcher, claimed: list[Claimed]) -> tuple[list[Finish], list[J
     jobs: list[Job] = []
     try:
         with d.session_factory() as s:
+            # Only reads: on SQLite a deferred BEGIN (WAL) does not take the write lock from the
+            # send threads reserving pacing slots and the tick writing outcomes.
+            s.connection(execution_options={"sqlite_begin": "BEGIN DEFERRED"})
             ids = [c.id for c in claimed]
             rows = {r.id: r for r in s.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
             mine = [r for c in claimed if (r := rows.get(c.id)) is not None and _ours(r, c)]
