@@ -55,6 +55,8 @@ def env_for(database_url: str, api_url: str, token: str, **extra: str) -> dict[s
         SLACK_SIGNING_SECRET="replicas-test-signing-secret",
         PORT=str(free_port()),
         LOOPBOT_TICK_SECONDS="0.2",
+        # These tests prove exactly-once delivery, not pacing (tests/delivery/test_pacing.py does that).
+        LOOPBOT_POST_RATE="1000",
     )
     env.update(extra)
     return env
