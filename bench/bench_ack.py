@@ -183,6 +183,7 @@ def run(
                     "--output",
                     str(out),
                     "--nonblocking",
+                    "--subprocesses",
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
