@@ -6,10 +6,20 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk.models.blocks import Block, ContextBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
 
 from blocks import kit_text as kt
 from blocks import limits
+from blocks.ids import ActionId
 from blocks.message import Message
 from blocks.text import esc, mention, slack_date
 from bot import digest_logic as dl
@@ -129,11 +139,23 @@ def _matrix(facts: dl.DigestFacts) -> list[Block]:
     return blocks
 
 
+def scorecards_held(
+    cl: CandidateLoop, feedback: Sequence[Feedback], now: datetime, sla: timedelta = dl.DEFAULT_SLA
+) -> bool:
+    """Whether the digest holds the scores back (feedback missing and not released)."""
+    return dl.scorecards_held(facts_of(cl, feedback, now, sla), cl.scorecards_released_at is not None)
+
+
 def digest_message(
     cl: CandidateLoop, feedback: list[Feedback], now: datetime, sla: timedelta = dl.DEFAULT_SLA
 ) -> Message:
-    """The debrief: candidate, role, tally, category × interviewer matrix and flags (scorecards: thread)."""
+    """The debrief: candidate, role, tally, category × interviewer matrix and flags (scorecards: thread).
+
+    While owed feedback is missing it says only who is missing, and offers to release the scores.
+    """
     facts = facts_of(cl, feedback, now, sla)
+    if dl.scorecards_held(facts, cl.scorecards_released_at is not None):
+        return _held_message(cl, facts, now)
     role = _job(cl)
     head = f"*Candidate:* {_candidate(cl)}" + (f" · *Role:* {role}" if role else "")
     tally = " · ".join(f"{label}: *{n}*" for _, label, n in facts.tally)
@@ -155,6 +177,43 @@ def digest_message(
         blocks = blocks[: limits.MESSAGE_BLOCKS - 1] + [
             _context("_Shortened: see the scorecards in the thread._")
         ]
+    text = limits.truncate(f"Debrief: {_candidate(cl)}: {_status(facts, now)}", limits.FALLBACK_TEXT)
+    limits.check_message(blocks, text)
+    return Message(text=text, blocks=blocks)
+
+
+def _held_message(cl: CandidateLoop, facts: dl.DigestFacts, now: datetime) -> Message:
+    """The digest while feedback is missing: status and who is missing, no scores, a release button."""
+    role = _job(cl)
+    head = f"*Candidate:* {_candidate(cl)}" + (f" · *Role:* {role}" if role else "")
+    waiting = [line for line in _flags(facts) if line.startswith((":hourglass:", ":calendar:"))]
+    blocks: list[Block] = [
+        HeaderBlock(text=limits.truncate(f"Debrief: {_candidate(cl)}", limits.HEADER_TEXT)),
+        *_sections(f"{head}\n{_status(facts, now)}"),
+        *_sections("\n".join(waiting)),
+        *_sections(
+            ":lock: *Scorecards are held back* until the missing feedback is in, so that nobody on the "
+            "panel sees the others' feedback before giving their own. They will appear here and in the "
+            "thread as soon as the last one arrives."
+        ),
+        ActionsBlock(
+            elements=[
+                ButtonElement(
+                    text="Release scorecards now",
+                    action_id=ActionId.RELEASE_SCORECARDS,
+                    value=str(cl.id),
+                    confirm=ConfirmObject(
+                        title="Release the scorecards?",
+                        text="Everyone in this channel will see the scores, including panelists who "
+                        "have not submitted yet.",
+                        confirm="Release",
+                        deny="Cancel",
+                    ),
+                )
+            ]
+        ),
+        _context("Only the recruiter, the hiring manager or a loopbot admin can release them early."),
+    ]
     text = limits.truncate(f"Debrief: {_candidate(cl)}: {_status(facts, now)}", limits.FALLBACK_TEXT)
     limits.check_message(blocks, text)
     return Message(text=text, blocks=blocks)

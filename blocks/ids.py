@@ -22,6 +22,7 @@ class ActionId(StrEnum):
     REASSIGN_PANELIST = "reassign_panelist"
     CANCEL_INTERVIEW = "cancel_interview"
     SHOW_STATUS = "show_status"
+    RELEASE_SCORECARDS = "release_scorecards"
     # slack-core: the one action_id of each input in the feedback modal (block ids tell them apart).
     FEEDBACK_FIELD = "feedback_field"
 

@@ -72,7 +72,7 @@ def create_app(
     App Home refreshes are then published inline too, instead of by a background HomeRefresher.
     Close the refresher with `deps_of(app).homes.close()` when done with the app.
     """
-    from handlers import actions, commands, events, scheduling, views
+    from handlers import actions, commands, digest, events, scheduling, views
 
     client = client or make_client(settings)
     app = App(
@@ -91,6 +91,6 @@ def create_app(
     app.use(skip_event_retries)
     app.use(inject_deps(deps))
     # Bolt runs the first listener that matches, trying them in order: the busiest surface goes first.
-    for surface in (views, actions, commands, events, scheduling):
+    for surface in (views, actions, commands, events, scheduling, digest):
         surface.register(app, deps)
     return app

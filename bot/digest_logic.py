@@ -78,6 +78,14 @@ class DigestFacts:
         return not self.missing and not self.upcoming
 
 
+def scorecards_held(facts: DigestFacts, released: bool) -> bool:
+    """Blind rule: while owed feedback is missing, the channel (where panelists may read) sees no scores.
+
+    The recruiter or hiring manager may release them earlier, e.g. when a panelist will never submit.
+    """
+    return not facts.complete and not released
+
+
 def categories(rubric: dict[str, Any]) -> list[tuple[str, str]]:
     """(key, name) of the rubric snapshot's categories, in rubric order."""
     return [(str(c["key"]), str(c.get("name") or c["key"])) for c in rubric.get("categories", [])]

@@ -311,3 +311,24 @@ def decline(session: Session, interview_id: int, user: str, now: datetime) -> bo
     session.flush()
     digest_if_due(session, cl, now, "panel_changed")
     return True
+
+
+def release_scorecards(
+    session: Session, candidate_loop_id: int, user: str, now: datetime, admins: Collection[str] = ()
+) -> bool:
+    """Show a held-back digest's scores now (the recruiter's call); False if they already were."""
+    _write_lock(session)
+    cl = session.get(CandidateLoop, candidate_loop_id, with_for_update=True)
+    if cl is None:
+        raise FeedbackRefused("That candidate loop no longer exists.", title="Not found")
+    if user not in (cl.recruiter, cl.hiring_manager) and user not in admins:
+        raise FeedbackRefused(
+            ":lock: Only this candidate's recruiter, hiring manager or a loopbot admin can release the "
+            "scorecards before everyone has submitted.",
+            title="Not allowed",
+        )
+    if cl.scorecards_released_at is not None:
+        return False
+    cl.scorecards_released_at = now
+    planner.plan_digest_now(session, cl.id, now, reason="released")
+    return True

@@ -48,6 +48,8 @@ class CandidateLoop(Base):
     rubric: Mapped[json_dict]
     digest_channel: Mapped[str | None] = mapped_column(String(32))
     digest_ts: Mapped[str | None] = mapped_column(String(32))
+    # Blind rule: the digest holds scorecards back while feedback is missing, unless released here.
+    scorecards_released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[created]
 
     candidate: Mapped[Candidate] = relationship()

@@ -131,8 +131,11 @@ def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> R
     )
     main = digest.digest_message(cl, feedback, now, sla)
     # A scorecard posted once is not posted again; an edited one is updated in the digest itself.
+    # While feedback is missing the thread stays empty (blind rule); the update that completes or
+    # releases the loop posts them all.
     done = already_replied(session, cl.id) if cl.digest_ts else set()
-    todo = [fb for fb in feedback if fb.id not in done]
+    held = digest.scorecards_held(cl, feedback, now, sla)
+    todo = [] if held else [fb for fb in feedback if fb.id not in done]
     replies = [
         Part(f"fb{fb.id}", digest.scorecard_reply(cl, interviews[fb.interview_id], fb, sla), in_thread=True)
         for fb in todo

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject, SectionBlo
 
 from blocks import limits
 from blocks.digest import digest_message, escalation, private_notes_message, scorecard_reply
+from blocks.ids import ActionId
 from blocks.message import Message
 from bot.feedback_logic import FeedbackForm
 from models import CandidateLoop, Feedback, Interview
@@ -76,13 +77,27 @@ def test_digest_shows_candidate_role_tally_matrix_and_flags() -> None:
     assert "```" in body and "SY" in body and "`A` <@U1>" in body and "`B` <@U2>" in body
 
 
-def test_missing_feedback_is_named_in_a_deadline_digest() -> None:
+def test_missing_feedback_is_named_in_a_deadline_digest_and_scores_are_held_back() -> None:
     i = panel3()
-    message = digest_message(i.candidate_loop, [fb(i, "U1")], NOW)
+    message = digest_message(i.candidate_loop, [fb(i, "U1", "strong_no")], NOW)
     body = texts(message)
     assert "*Missing feedback*: <@U2> (Architecture, interviewer)." in body
     assert "1 scorecard in, 1 still missing" in body
     assert "<@U3>" not in body  # observers are never missing
+    # Blind rule: U2 may read the channel, so no tally, flags or matrix reveal U1's scores.
+    assert "Strong No" not in body and "Recommendations" not in body and "```" not in body
+    assert "*Scorecards are held back*" in body
+    [actions] = [b for b in message.blocks_dicts() if b["type"] == "actions"]
+    [button] = actions["elements"]
+    assert (button["action_id"], button["value"]) == (ActionId.RELEASE_SCORECARDS, str(i.candidate_loop.id))
+    assert button["confirm"]["confirm"]["text"] == "Release"
+
+
+def test_released_scores_show_while_feedback_is_still_missing() -> None:
+    i = panel3()
+    i.candidate_loop.scorecards_released_at = NOW
+    body = texts(digest_message(i.candidate_loop, [fb(i, "U1", "strong_no")], NOW))
+    assert "Strong No: *1*" in body and "*Missing feedback*: <@U2>" in body and "held back" not in body
 
 
 def test_drafts_and_cancelled_interviews_do_not_count() -> None:
@@ -91,6 +106,7 @@ def test_drafts_and_cancelled_interviews_do_not_count() -> None:
     other.candidate_loop = i.candidate_loop
     other.status = "cancelled"
     feedback = [fb(i, "U1", "no", status="draft"), fb(other, "U5", "strong_no")]
+    i.candidate_loop.scorecards_released_at = NOW  # to see the tally while U1 and U2 are missing
     body = texts(digest_message(i.candidate_loop, feedback, NOW))
     assert "Strong No: *0*" in body and "No: *0*" in body and "<@U5>" not in body
 

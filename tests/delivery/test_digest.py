@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from bot.delivery import planner
@@ -50,22 +51,50 @@ def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thr
     assert sorted(sent.payload["replied"]) == sorted([fb1, fb2])
 
 
-def test_late_feedback_updates_the_digest_and_adds_only_its_scorecard(sf, slack, clock, make_dispatcher):
-    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+def test_late_feedback_updates_the_digest_and_adds_only_new_scorecards(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2", "U3"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
-    digest_now(sf, cl_id, clock, "all_in")
+    with sf.begin() as s:  # the recruiter releases the scores while U2 and U3 are still missing
+        s.get_one(CandidateLoop, cl_id).scorecards_released_at = clock.now()
+    digest_now(sf, cl_id, clock, "released")
     d = make_dispatcher()
     d.tick()
+    digest_ts = loop_state(sf, cl_id).digest_ts
+    assert len(replies(slack.messages("C0HIRING"), digest_ts)) == 1
     clock.advance(H)
     submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "late_feedback")
     d.tick()
-    cl = loop_state(sf, cl_id)
     [update] = slack.calls_to("chat.update")
-    assert (update.args["channel"], update.args["ts"], update.outcome) == ("C0HIRING", cl.digest_ts, "ok")
+    assert (update.args["channel"], update.args["ts"], update.outcome) == ("C0HIRING", digest_ts, "ok")
     channel = slack.messages("C0HIRING")
     assert len(top_level(channel)) == 1  # still one digest
-    assert len(replies(channel, cl.digest_ts)) == 2  # one scorecard each
+    assert len(replies(channel, digest_ts)) == 2  # one scorecard each, U1's not twice
+
+
+def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock, make_dispatcher):
+    """Blind rule: a panelist still owing feedback may read the hiring channel."""
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1")
+    [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.status == DeliveryStatus.PENDING]
+    clock.set(deadline.due_at)
+    d = make_dispatcher()
+    d.tick()
+    channel = slack.messages("C0HIRING")
+    [main] = top_level(channel)
+    assert replies(channel) == [] and "held back" in json.dumps(main["blocks"])
+    assert "Recommendations" not in json.dumps(main["blocks"])
+    clock.advance(H)
+    submit(sf, iid, "U2")
+    digest_now(sf, cl_id, clock, "late_feedback")
+    d.tick()
+    channel = slack.messages("C0HIRING")
+    [main] = top_level(channel)
+    assert len(replies(channel, main["ts"])) == 2
+    [update] = slack.calls_to("chat.update")
+    assert "Recommendations" in json.dumps(update.args["blocks"]) and "held back" not in json.dumps(
+        update.args["blocks"]
+    )
 
 
 def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, make_dispatcher):

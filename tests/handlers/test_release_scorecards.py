@@ -1,0 +1,56 @@
+"""'Release scorecards now' on a held-back digest: only the loop's recruiter, hiring manager or an admin."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from blocks.ids import ActionId
+from bot.clock import FakeClock
+from bot.deps import Deps
+from handlers.digest import handle_release_scorecards
+from models import CandidateLoop, Delivery, DeliveryKind
+from tests.handlers.conftest import FakeAck, FakeClient, LoopData, block_action
+
+
+def _click(deps: Deps, client: FakeClient, loop: LoopData, user: str) -> FakeAck:
+    ack = FakeAck()
+    body = block_action(user, ActionId.RELEASE_SCORECARDS, str(loop.candidate_loop_id))
+    body["channel"] = {"id": "C0HIRING"}
+    handle_release_scorecards(ack=ack, body=body, client=client, context={"deps": deps})  # type: ignore[arg-type]
+    return ack
+
+
+def _state(factory: sessionmaker[Session], loop: LoopData) -> tuple[object, list[str]]:
+    with factory() as s:
+        cl = s.get_one(CandidateLoop, loop.candidate_loop_id)
+        keys = s.scalars(select(Delivery.dedupe_key).where(Delivery.kind == DeliveryKind.DIGEST)).all()
+        return cl.scorecards_released_at, list(keys)
+
+
+def test_a_panelist_cannot_release_the_scores(
+    deps: Deps, fake_client: FakeClient, loop_data: LoopData, session_factory: sessionmaker[Session]
+) -> None:
+    assert _click(deps, fake_client, loop_data, "U2").calls == [{}]
+    assert _state(session_factory, loop_data) == (None, [])
+    [reply] = fake_client.named("chat_postEphemeral")
+    assert (reply["channel"], reply["user"]) == ("C0HIRING", "U2") and "Only this candidate" in reply["text"]
+
+
+def test_the_hiring_manager_releases_them_once(
+    deps: Deps,
+    fake_client: FakeClient,
+    loop_data: LoopData,
+    session_factory: sessionmaker[Session],
+    clock: FakeClock,
+) -> None:
+    with session_factory() as s:
+        manager = s.get_one(CandidateLoop, loop_data.candidate_loop_id).hiring_manager
+    _click(deps, fake_client, loop_data, manager)
+    released, keys = _state(session_factory, loop_data)
+    assert released == clock.now()
+    assert len(keys) == 1 and keys[0].startswith(f"digest.released:cl{loop_data.candidate_loop_id}:")
+    _click(deps, fake_client, loop_data, manager)
+    assert _state(session_factory, loop_data) == (released, keys)  # a second click changes nothing
+    texts = [r["text"] for r in fake_client.named("chat_postEphemeral")]
+    assert texts[0].startswith(":unlock: Released") and texts[1] == "The scorecards were already released."
