@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -43,6 +45,19 @@ def _configure_sqlite(engine: Engine) -> None:
         # the write lock from the start costs little on a single host.
         mode = conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE")
         conn.exec_driver_sql(mode)
+
+
+# For sessions that only read: on SQLite they then share the database with writers instead of
+# queueing for the write lock (WAL readers never block); ignored by PostgreSQL.
+READ_ONLY = {"sqlite_begin": "BEGIN DEFERRED"}
+
+
+@contextmanager
+def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that only reads (App Home, a modal about to open): no write lock on SQLite."""
+    with factory() as session:
+        session.connection(execution_options=READ_ONLY)
+        yield session
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

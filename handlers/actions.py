@@ -18,6 +18,7 @@ from blocks.ids import ActionId
 from blocks.prep import declined_confirmation
 from blocks.text import slack_date
 from bot import feedback_service
+from bot.db import reading
 from bot.deps import Deps
 from bot.feedback_service import FeedbackRefused, FormContext
 from handlers.events import publish_homes
@@ -44,7 +45,7 @@ def open_feedback_modal(client: WebClient, trigger_id: str, deps: Deps, intervie
     """Open the feedback form for `user` (or a modal saying why not); call right after ack()."""
     view: View
     try:
-        with deps.session_factory.begin() as s:
+        with reading(deps.session_factory) as s:
             ctx = feedback_service.load_form(s, interview_id, user, deps.clock.now())
             submitted = ctx.feedback is not None and ctx.feedback.status == FeedbackStatus.SUBMITTED
             view = feedback_modal(

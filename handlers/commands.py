@@ -16,6 +16,7 @@ from blocks.home import pending_forms_message
 from blocks.message import Message
 from blocks.status import choose_candidate, status_message
 from blocks.text import esc
+from bot.db import reading
 from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
 from bot.home_queries import load_home, load_status, runs_loops
@@ -152,7 +153,7 @@ def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, conte
         with deps.session_factory.begin() as s:
             message = build(s, user, rest.strip(), deps)
     else:
-        with deps.session_factory() as s:
+        with reading(deps.session_factory) as s:
             message = build(s, user, rest.strip(), deps)
     reply_privately(client, body.get("channel_id"), user, message.text, message.blocks_dicts())
 

@@ -17,6 +17,7 @@ from blocks.feedback import message_view
 from blocks.home import home_view, kit_view
 from blocks.ids import ActionId
 from blocks.status import status_view
+from bot.db import reading
 from bot.deps import Deps
 from bot.home_queries import load_home, load_status, may_manage
 from bot.home_refresh import InlineHomes
@@ -42,7 +43,7 @@ def publish_home(
     sla: timedelta = DEFAULT_SLA,
 ) -> None:
     """(Re)publish a user's App Home; call it after anything that user sees there has changed."""
-    with session_factory() as s:
+    with reading(session_factory) as s:
         view = build_home(s, user_id, now, admins, sla)
     client.views_publish(user_id=user_id, view=view)
 
@@ -91,7 +92,7 @@ def handle_view_full_kit(ack: Ack, body: dict[str, Any], client: WebClient, cont
     ack()
     deps: Deps = context["deps"]
     user, interview_id = body["user"]["id"], int(body["actions"][0]["value"])
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         interview = s.get(Interview, interview_id)
         seat = next((x for x in interview.panel if x.user_id == user), None) if interview else None
         if interview is None or interview.status == InterviewStatus.CANCELLED:
@@ -110,7 +111,7 @@ def handle_show_status(ack: Ack, body: dict[str, Any], client: WebClient, contex
     ack()
     deps: Deps = context["deps"]
     user, cl_id = body["user"]["id"], int(body["actions"][0]["value"])
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         item = load_status(s, cl_id)
         if item is None:
             view = message_view("Candidate status", "That candidate loop no longer exists.")

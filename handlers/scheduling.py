@@ -30,6 +30,7 @@ from blocks.schedule_form import start_of as form_start
 from blocks.schedule_form import values as form_values
 from blocks.status import status_message, status_view
 from bot import scheduling
+from bot.db import reading
 from bot.deps import Deps
 from bot.home_queries import load_status, may_manage
 from bot.scheduling import ScheduleRequest, SchedulingError
@@ -74,7 +75,7 @@ def load_choices(session: Session, user: str, admins: Collection[str]) -> Choice
 
 def open_schedule_modal(client: WebClient, body: dict[str, Any], deps: Deps, user: str) -> None:
     """Open the scheduling modal (or say why not); call right after ack()."""
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         choices = load_choices(s, user, deps.settings.admins)
     view = schedule_view(choices) if choices.loops else message_view("Schedule a candidate", NO_LOOPS)
     open_view(client, body, view)
@@ -98,7 +99,7 @@ def handle_form_change(ack: Ack, body: dict[str, Any], client: WebClient, contex
         form.interviews.append(InterviewForm())
     elif action == OpsId.REMOVE_INTERVIEW and len(form.interviews) > 1:
         form.interviews.pop()
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         choices = load_choices(s, body["user"]["id"], deps.settings.admins)
     client.views_update(view_id=view["id"], hash=view.get("hash"), view=schedule_view(choices, form))
 
@@ -189,7 +190,7 @@ def _change_target(s: Session, body: dict[str, Any], interview_id: int, deps: De
 
 def _open_change(body: dict[str, Any], client: WebClient, context: BoltContext, build: Any) -> None:
     deps: Deps = context["deps"]
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         target = _change_target(s, body, int(body["actions"][0]["value"]), deps)
         view = message_view("Not allowed", target) if isinstance(target, str) else build(target)
     open_view(client, body, view)
@@ -279,7 +280,7 @@ def handle_cancel(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
         reply_privately(client, channel, user, target, [])
         return
     in_modal = (body.get("container") or {}).get("type") == "view"
-    with deps.session_factory() as s:
+    with reading(deps.session_factory) as s:
         item = load_status(s, cl_id)
         assert item is not None
         view = status_view(item.cl, item.submitted, now) if in_modal else None

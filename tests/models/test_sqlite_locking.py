@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot import migrate
-from bot.db import make_engine, make_session_factory
+from bot.db import make_engine, make_session_factory, reading
 from models import Delivery
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -46,4 +46,39 @@ def test_read_then_write_waits_for_another_writer(tmp_path: Path) -> None:
     assert seen == 1  # and it read after the other transaction committed
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Delivery)) == 2
+    engine.dispose()
+
+
+def test_a_reading_session_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'read.db'}")
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with factory.begin() as s:
+        s.add(_row("committed"))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:
+        with factory.begin() as s:
+            s.add(_row("uncommitted"))
+            s.flush()
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert holding.wait(5)
+    seen: list[int] = []
+
+    def read() -> None:
+        with reading(factory) as s:  # App Home, a modal about to open
+            seen.append(s.scalar(select(func.count()).select_from(Delivery)) or 0)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join(5)  # a session taking the write lock would still be waiting here
+    finished = not reader.is_alive()
+    release.set()
+    writer.join()
+    reader.join()
+    assert finished and seen == [1]  # it read the committed row, while the writer held its lock
     engine.dispose()
