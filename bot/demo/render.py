@@ -21,6 +21,8 @@ EMOJI = {
     ":no_entry_sign:": "🚫", ":memo:": "📝", ":hourglass:": "⌛", ":alarm_clock:": "⏰",
     ":bar_chart:": "📊", ":rotating_light:": "🚨", ":speech_balloon:": "💬", ":calendar:": "📅",
     ":hourglass_flowing_sand:": "⏳", ":thumbsup:": "👍", ":thumbsdown:": "👎", ":question:": "❓",
+    ":lock:": "🔒", ":unlock:": "🔓", ":spiral_calendar_pad:": "🗓️", ":wave:": "👋", ":octagonal_sign:": "🛑",
+    ":large_yellow_circle:": "🟡", ":incoming_envelope:": "📨", ":grey_question:": "❔",
     ":scales:": "⚖️", ":snail:": "🐌", ":no_entry:": "⛔", ":eyes:": "👀", ":tada:": "🎉",
 }  # fmt: skip
 _EMOJI = re.compile(r":[a-z0-9_+-]+:")

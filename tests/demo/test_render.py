@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, HeaderBlock, SectionBlock
 
 from blocks.text import esc, slack_date
-from bot.demo.render import block_lines, mrkdwn, to_html, view_lines
+from bot.demo.render import EMOJI, block_lines, mrkdwn, to_html, view_lines
 
 
 def test_dates_show_in_the_readers_time_zone() -> None:
@@ -80,3 +82,15 @@ def test_html_shows_mrkdwn_emphasis_and_escapes_the_rest() -> None:
     page = to_html([("h", ["*Ada* _said_ `x` <b> 2*3*4", "```A  B```"])], "T")
     assert "<b>Ada</b> <i>said</i> <code>x</code> &lt;b&gt; 2*3*4" in page
     assert "<code>A  B</code>" in page
+
+
+def test_every_emoji_loopbot_sends_has_a_picture_in_the_demo() -> None:
+    root = Path(__file__).resolve().parents[2]
+    not_emoji = {":memory:", ":line:"}  # SQLite's in-memory URL; "file:line:" in content errors
+    used = {
+        code
+        for folder in ("blocks", "bot", "handlers")
+        for path in (root / folder).rglob("*.py")
+        for code in re.findall(r":[a-z][a-z0-9_+-]*:", path.read_text(encoding="utf-8"))
+    }
+    assert sorted(used - not_emoji - set(EMOJI)) == []
