@@ -157,6 +157,7 @@ def run(
     work: Path,
     workers: int,
     profile: str | None = None,
+    threads: int = 8,
 ) -> dict[str, Any]:
     counts = {c: max(minimum, per_client * c) for c in levels}
     engine, pairs, view = prepare(backend, 2 * sum(counts.values()))
@@ -166,7 +167,7 @@ def run(
     slack = TimedStandIn(ws, latency=LATENCY, trigger_ttl=3600)
     with slack:
         env = serving.serve_env(common.url_of(engine), slack.url, serving.free_port())
-        served = serving.start_serve(env, work / f"serve-{backend}.log", workers=workers)
+        served = serving.start_serve(env, work / f"serve-{backend}.log", threads=threads, workers=workers)
         spy = None
         if profile:
             out = work / f"profile-{backend}.txt"
@@ -296,6 +297,7 @@ def main() -> None:
     )
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the requests per level")
     parser.add_argument("--workers", type=int, default=2, help="loopbot serve --workers (one per core)")
+    parser.add_argument("--threads", type=int, default=8, help="loopbot serve --threads (per worker)")
     parser.add_argument("--profile", metavar="PY_SPY", help="path to py-spy: record the serve process")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
@@ -304,12 +306,13 @@ def main() -> None:
     common.banner("bench_ack: acknowledgement latency and memory of loopbot serve", probe)
     print(
         f"# stand-in {LATENCY * 1000:.0f} ms per call; serve: --workers {args.workers},"
-        " waitress 8 threads each, defaults otherwise\n"
+        f" --threads {args.threads} (waitress threads per worker), defaults otherwise\n"
     )
     work = Path(tempfile.mkdtemp(prefix="bench-ack-"))
     per_client, minimum = max(1, round(8 * args.scale)), max(10, round(60 * args.scale))
     for backend in backends:
-        report(run(backend, levels, per_client, minimum, work, args.workers, args.profile), levels)
+        results = run(backend, levels, per_client, minimum, work, args.workers, args.profile, args.threads)
+        report(results, levels)
     print(f"\nlogs: {work}")
 
 
