@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -33,6 +33,7 @@ log = logging.getLogger("loopbot.delivery")
 
 # Only these wait for the recipient's working hours; a prep DM for a 9:00 interview must not.
 WORKING_HOURS_KINDS = frozenset({DeliveryKind.REMINDER, DeliveryKind.ESCALATION})
+DIGEST_WAIT = timedelta(seconds=5)
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,17 @@ def prepare(d: Dispatcher, claimed: list[Claimed]) -> tuple[list[Finish], list[J
     return finishes, jobs
 
 
+def _older_digest_in_flight(s: Session, row: Delivery) -> bool:
+    """An older digest row of the same candidate loop is claimed (in this batch or by another replica)."""
+    older = select(Delivery.id).where(
+        Delivery.kind == DeliveryKind.DIGEST,
+        Delivery.candidate_loop_id == row.candidate_loop_id,
+        Delivery.status == DeliveryStatus.SENDING,
+        Delivery.id < row.id,
+    )
+    return s.scalar(older.limit(1)) is not None
+
+
 def _ours(row: Delivery, c: Claimed) -> bool:
     return row.claim_token == c.token and row.status == DeliveryStatus.SENDING
 
@@ -110,6 +122,9 @@ def _check(
         at = next_working_instant(now, zones.get(row.recipient), d.settings.working_hours)
         if at > now:
             return outcomes.defer(c, at, "outside working hours")
+    if row.kind == DeliveryKind.DIGEST and _older_digest_in_flight(s, row):
+        # Both would post the scorecards that neither has recorded yet; the older one goes first.
+        return outcomes.defer(c, now + DIGEST_WAIT, "another digest of this loop is being sent")
     try:
         rendered = render(s, row, now, d.settings.feedback_sla)
     except Exception as exc:

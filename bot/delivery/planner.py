@@ -203,14 +203,16 @@ def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, rea
     cl = session.get_one(CandidateLoop, candidate_loop_id)
     if not cl.hiring_channel:
         return
+    # One pending digest per loop is enough (it renders current state): a deadline digest, or an
+    # earlier update not sent yet, would otherwise post the same new scorecards a second time.
     session.execute(
         update(Delivery)
         .where(
             Delivery.candidate_loop_id == candidate_loop_id,
             Delivery.status == DeliveryStatus.PENDING,
-            Delivery.dedupe_key.like("digest.deadline:%"),
+            Delivery.kind == DeliveryKind.DIGEST,
         )
-        .values(status=DeliveryStatus.CANCELLED),
+        .values(status=DeliveryStatus.CANCELLED, last_error="superseded by a later digest"),
         execution_options={"synchronize_session": "fetch"},
     )
     _store(session, [digest_now_delivery(candidate_loop_id, cl.hiring_channel, now, reason)])

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from blocks.text import esc, slack_date
+from bot import feedback_service
 from bot.assignment_logic import Booking, double_bookings
 from bot.delivery import planner
 from bot.scheduling.requests import SchedulingError
@@ -97,6 +98,8 @@ def reassign_panelist(
         key=f"notice.reassigned:i{interview.id}:{old_user}:{new_user}",
         now=now,
     )
+    # A posted digest shows the panel (and holds scores while someone owes feedback): keep it current.
+    feedback_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
     log.info(
         "scheduling.reassigned interview=%s by=%s old=%s new=%s", interview.id, actor, old_user, new_user
     )
@@ -122,6 +125,8 @@ def cancel_interview(
                 key=f"notice.cancelled:i{interview.id}:{seat.user_id}",
                 now=now,
             )
+    # The cancelled interview may have been all the loop was waiting for: post or update its digest.
+    feedback_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
     log.info("scheduling.cancelled interview=%s by=%s", interview.id, actor)
     return interview
 

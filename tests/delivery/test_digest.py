@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.delivery import planner
+from bot.delivery.plan_logic import digest_now_delivery
 from bot.delivery.relevance import late_panelists
 from bot.delivery.retry_logic import key_hash
+from bot.scheduling.changes import cancel_interview
 from models import CandidateLoop, DeliveryKind, DeliveryStatus, Feedback, Interview
 from tests.delivery.conftest import T0, settings
 from tests.delivery.data import rows, scheduled
 from tests.delivery.slack_records import post_hashes, replies, top_level
+from tests.support import factories
 
 H = timedelta(hours=1)
 
@@ -220,3 +224,45 @@ def test_feedback_within_the_default_sla_is_not_flagged_late(sf, slack, clock, m
     make_dispatcher().tick()
     [main] = top_level(slack.messages("C0HIRING"))
     assert "Late feedback" not in str(main["blocks"])
+
+
+def test_cancelling_the_interview_still_owed_completes_a_held_digest(sf, slack, clock, make_dispatcher):
+    cl_id, first = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
+    with sf.begin() as s:
+        cl = s.get_one(CandidateLoop, cl_id)
+        second = factories.interview(s, cl, ["U2"], starts_at=T0 - 2 * H, type_slug="values").id
+    submit(sf, first, "U1")
+    digest_now(sf, cl_id, clock, "deadline")
+    d = make_dispatcher()
+    d.tick()
+    assert replies(slack.messages("C0HIRING")) == []  # held: U2 owes feedback
+    with sf.begin() as s:
+        cancel_interview(s, second, settings(), clock.now(), actor="U0RECRUIT")
+    d.tick()
+    channel = slack.messages("C0HIRING")
+    [main] = top_level(channel)
+    assert len(replies(channel, main["ts"])) == 1  # U1's scorecard, now that nothing is owed
+    [update] = slack.calls_to("chat.update")
+    assert "Recommendations" in json.dumps(update.args["blocks"])
+
+
+def test_two_digest_rows_of_one_loop_in_flight_post_each_scorecard_once(sf, slack, clock, make_dispatcher):
+    cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2", "U3"), T0 - 48 * H, settings())
+    submit(sf, iid, "U1")
+    digest_now(sf, cl_id, clock, "deadline")
+    d = make_dispatcher()
+    d.tick()  # held: U2 and U3 owe feedback
+    submit(sf, iid, "U2")
+    submit(sf, iid, "U3")
+    with sf.begin() as s:  # two updates due at once, as two replicas' submissions could plan them
+        rows_ = [
+            digest_now_delivery(cl_id, "C0HIRING", clock.now() + n * timedelta(seconds=1), "late")
+            for n in (0, 1)
+        ]
+        planner._store(s, [replace(r, due_at=clock.now()) for r in rows_])
+    d.tick()  # one batch: the newer row waits for the older one
+    clock.advance(timedelta(seconds=6))
+    d.tick()
+    channel = slack.messages("C0HIRING")
+    [main] = top_level(channel)
+    assert len(replies(channel, main["ts"])) == 3  # each scorecard once
