@@ -102,7 +102,16 @@ def background_work(rt: Runtime) -> Iterator[None]:
 def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
     """Run `stop` on SIGTERM/SIGINT while inside the block; restore the previous handlers after."""
 
+    stopping = False
+
     def handler(signum: int, _frame: FrameType | None) -> None:
+        # Once: a second signal (Ctrl-C reaches every process of the group, and `serve --workers`
+        # forwards one more) must not interrupt the shutdown the first one started.
+        nonlocal stopping
+        if stopping:
+            log.info("server.already_stopping signal=%s", signal.Signals(signum).name)
+            return
+        stopping = True
         log.info("server.stopping signal=%s", signal.Signals(signum).name)
         stop()
 
@@ -134,7 +143,7 @@ def serve_http(
         raise SystemExit(0)
 
     try:
-        with background_work(rt), stop_on_signals(interrupt):
+        with stop_on_signals(interrupt), background_work(rt):  # handler kept until the work stops
             log.info("server.listening url=http://%s:%s%s", host, settings.port, EVENTS_PATH)
             server.run()
     finally:
@@ -161,7 +170,7 @@ def serve_socket_mode(settings: Settings) -> None:
     handler = SocketModeHandler(rt.app, settings.slack_app_token)
     stopped = threading.Event()
     try:
-        with background_work(rt), stop_on_signals(stopped.set):
+        with stop_on_signals(stopped.set), background_work(rt):
             handler.connect()
             log.info("server.socket_mode_connected")
             while not stopped.wait(0.5):

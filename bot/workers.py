@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 from collections.abc import Callable
 from types import FrameType
 
@@ -32,6 +33,8 @@ def _child(serve: Callable[[], None]) -> int:
     try:
         serve()
     except SystemExit as exc:
+        if isinstance(exc.code, str):  # a one-line reason, e.g. "run loopbot db upgrade first"
+            print(exc.code, file=sys.stderr)
         return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     except BaseException:  # noqa: BLE001 - logged; the parent sees the exit code
         log.exception("server.worker_crashed pid=%s", os.getpid())
@@ -50,6 +53,8 @@ def run_workers(workers: int, serve: Callable[[], None]) -> int:
                 code = _child(serve)
             finally:
                 logging.shutdown()
+                sys.stdout.flush()
+                sys.stderr.flush()
                 os._exit(code)
         live.add(pid)
     log.info("server.workers_started pids=%s", ",".join(map(str, sorted(live))))
@@ -71,10 +76,10 @@ def run_workers(workers: int, serve: Callable[[], None]) -> int:
             code = os.waitstatus_to_exitcode(status)
             if not stopping:
                 log.error("server.worker_exited pid=%s code=%s: stopping the other workers", pid, code)
-                result = code or 1
+                result = code if code > 0 else 128 - code if code < 0 else 1  # shell style: 128 + signal
                 stop_all()
-            elif code not in (0, -signal.SIGTERM):  # a worker that failed while stopping
-                result = result or (code if code > 0 else 1)
+            elif code not in (0, -signal.SIGTERM, -signal.SIGINT):  # a worker failed while stopping
+                result = result or (code if code > 0 else 128 - code)
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)

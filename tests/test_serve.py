@@ -214,7 +214,9 @@ def start_workers(tmp: Path, standin: StandIn, workers: int) -> tuple[subprocess
     subprocess.run([LOOPBOT, "db", "upgrade"], env=env, cwd=tmp, check=True, capture_output=True)
     log = (tmp / "serve.log").open("wb")
     cmd = [LOOPBOT, "serve", "--host", "127.0.0.1", "--workers", str(workers)]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     log.close()
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -259,3 +261,27 @@ def test_a_worker_that_dies_stops_the_others_and_fails_the_command(tmp_path: Pat
         assert proc.wait(timeout=20) != 0  # the supervisor (Docker, systemd) restarts the whole set
         assert gone(second)
     assert "server.worker_exited" in (tmp_path / "serve.log").read_text()
+
+
+def test_workers_on_a_database_without_schema_say_why_in_one_line(tmp_path: Path) -> None:
+    env = env_for(f"sqlite:///{tmp_path / 'empty.db'}", "http://127.0.0.1:9/api/", free_port())
+    done = subprocess.run(
+        [LOOPBOT, "serve", "--workers", "2"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    reasons = [line for line in done.stderr.splitlines() if line.startswith("loopbot: ")]
+    assert reasons and "loopbot db upgrade" in reasons[0]
+
+
+def test_ctrl_c_to_the_whole_group_stops_each_worker_once_and_cleanly(tmp_path: Path) -> None:
+    with StandIn(tokens=[TOKEN]) as standin:
+        proc, _ = start_workers(tmp_path, standin, workers=2)
+        os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: every process gets it
+        assert proc.wait(timeout=20) == 0
+    log = (tmp_path / "serve.log").read_text()
+    assert log.count("server.stopping signal=") == 2  # a later signal never restarts the shutdown
