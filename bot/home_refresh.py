@@ -70,7 +70,7 @@ class HomeRefresher:
             for user in users:
                 if user:
                     self._pending.setdefault(user)
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="loopbot-homes", daemon=True)
                 self._thread.start()
             self._cond.notify()
@@ -123,16 +123,22 @@ class HomeRefresher:
                 self._publish(user)
                 self.published += 1
             except SlackApiError as exc:
-                headers = exc.response.headers
-                retry_after = headers.get("Retry-After") or headers.get("retry-after")
-                if exc.response.status_code != 429:
-                    retry_after = None
-                if retry_after is not None:
+                if exc.response.status_code == 429:
+                    pause = retry_after_seconds(exc.response.headers)
                     with self._cond:
-                        self._not_before = self._mono() + float(retry_after)
+                        self._not_before = self._mono() + pause
                         self._pending.setdefault(user)  # nothing was published: try again after the pause
-                    log.info("home.rate_limited retry_after=%s", retry_after)
+                    log.info("home.rate_limited retry_after=%s", pause)
                 else:
                     log.warning("home.publish_failed user=%s error=%s", user, exc.response.get("error"))
             except Exception:  # noqa: BLE001 - a bug or a database outage must not end the thread
                 log.exception("home.publish_failed user=%s", user)
+
+
+def retry_after_seconds(headers: dict[str, str], default: float = 60.0) -> float:
+    """A 429's Retry-After in seconds; a missing or unreadable one waits `default`."""
+    raw = headers.get("Retry-After") or headers.get("retry-after")
+    try:
+        return max(0.0, float(raw)) if raw is not None else default
+    except ValueError:
+        return default

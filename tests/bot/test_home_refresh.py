@@ -11,7 +11,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
-from bot.home_refresh import HomeRefresher, InlineHomes
+from bot.home_refresh import HomeRefresher, InlineHomes, retry_after_seconds
 
 
 def until(check: Callable[[], Any], timeout: float = 5.0) -> Any:
@@ -146,6 +146,7 @@ def test_close_drops_what_has_not_started_and_refuses_more(recorder: Recorder, c
     clock.now += 100
     time.sleep(0.1)
     assert recorder.calls == ["U1"] and homes.pending() == []
+    assert homes._thread is not None and not homes._thread.is_alive()
 
 
 def test_inline_homes_publish_each_user_once_and_log_refusals(
@@ -155,3 +156,19 @@ def test_inline_homes_publish_each_user_once_and_log_refusals(
     InlineHomes(recorder).request(["U1", "U2", "U1", ""])
     assert recorder.calls == ["U1", "U2"]
     assert "user=U2 error=not_enabled" in caplog.text
+
+
+def test_a_429_without_a_readable_retry_after_waits_a_minute(
+    refresher: HomeRefresher, recorder: Recorder, clock: Clock
+) -> None:
+    recorder.fail["U1"] = refusal(429, "ratelimited", {"Retry-After": "soon"})
+    refresher.request(["U1"])
+    assert until(lambda: recorder.calls == ["U1"] and refresher.pending() == ["U1"])
+    clock.now += 59
+    refresher.request([])
+    time.sleep(0.1)
+    assert recorder.calls == ["U1"]
+    clock.now += 1
+    refresher.request([])
+    assert until(lambda: recorder.calls == ["U1", "U1"])
+    assert retry_after_seconds({}) == 60.0 and retry_after_seconds({"retry-after": "3"}) == 3.0
