@@ -214,6 +214,7 @@ def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
     """Every feedback the loop waits for (scheduled interviews, non-declined, non-shadow seats) is in.
 
     One statement, however big the loop: owed seats, and how many of them have submitted feedback.
+    "Owed" is feedback_logic.owes_feedback in SQL (not declined, not a shadow): change both together.
     """
     owed, submitted = session.execute(
         select(func.count(PanelSeat.id), func.count(Feedback.id))
