@@ -11,11 +11,13 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock, SystemClock
+from bot.delivery.pacing import SharedRate
 from bot.deps import Deps
 from bot.home_refresh import HomeRefresher, InlineHomes
 from bot.settings import Settings
 
 log = logging.getLogger("loopbot.app")
+HOME_PUBLISH_PER_MINUTE = 100  # Slack's Tier 4, which views.publish is in
 _DEPS: weakref.WeakKeyDictionary[App, Deps] = weakref.WeakKeyDictionary()
 
 
@@ -86,7 +88,12 @@ def create_app(
         settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock()
     )
     publish = events.home_publisher(deps)
-    deps.homes = InlineHomes(publish) if process_before_response else HomeRefresher(publish)
+    if process_before_response:
+        deps.homes = InlineHomes(publish)
+    else:  # one views.publish schedule for every worker and replica on this database
+        rate = HOME_PUBLISH_PER_MINUTE / 60
+        shared = SharedRate(session_factory, rate=rate, burst=10, name="views.publish")
+        deps.homes = HomeRefresher(publish, per_minute=HOME_PUBLISH_PER_MINUTE, shared=shared)
     _DEPS[app] = deps
     app.use(skip_event_retries)
     app.use(inject_deps(deps))

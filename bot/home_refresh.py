@@ -4,7 +4,9 @@ A saved scorecard changes three homes (the panelist's, the recruiter's, the hiri
 them inside the request took ~80 % of its CPU, and Slack allows views.publish only about 100 times a minute
 per workspace (Tier 4), so a busy hour could never keep up one-for-one anyway. Instead a change asks for
 a refresh; one background thread publishes each asked-for home once, however many changes came in
-meanwhile, with a token bucket under the rate limit and a pause on 429 Retry-After.
+meanwhile, under the rate limit: turns come from a schedule in the database shared by every worker and
+replica (bot/delivery/pacing.SharedRate, as for posts), or from a token bucket of its own; a 429's
+Retry-After pauses it.
 
 A refresh asked for just before a crash is lost. That is harmless: a home is rebuilt from the database
 every time its user opens it (app_home_opened), so nothing but a stale tab on an open screen is at stake.
@@ -18,6 +20,8 @@ import time
 from collections.abc import Callable, Iterable
 
 from slack_sdk.errors import SlackApiError
+
+from bot.delivery.pacing import SharedRate
 
 log = logging.getLogger("loopbot.home")
 
@@ -51,8 +55,12 @@ class HomeRefresher:
         per_minute: float = 100,
         burst: int = 10,
         monotonic: Callable[[], float] = time.monotonic,
+        shared: SharedRate | None = None,
+        wall: Callable[[], float] = time.time,
     ) -> None:
-        self._publish, self._mono = publish, monotonic
+        """`shared`: draw turns from a schedule in the database that every process shares, so that
+        workers and replicas together stay within Slack's limit (else a token bucket per process)."""
+        self._publish, self._mono, self._shared, self._wall = publish, monotonic, shared, wall
         self._rate, self._burst = per_minute / 60, float(burst)
         self._tokens, self._stamp = float(burst), monotonic()
         self._not_before = 0.0  # set by a 429's Retry-After
@@ -106,16 +114,40 @@ class HomeRefresher:
             self._cond.wait(wait)
         return False
 
+    def _wait_for_shared_slot(self) -> bool:
+        """Reserve the next turn of the shared schedule (a database write, outside the lock), sleep to it."""
+        assert self._shared is not None
+        try:
+            slot = self._shared.reserve(1).slots[0]
+        except Exception:  # noqa: BLE001 - the database is down: pace locally for this turn
+            log.exception("home.pace_failed")
+            slot = self._wall() + 1 / self._rate
+        with self._cond:
+            while not self._closed:
+                wait = max(slot - self._wall(), self._not_before - self._mono())
+                if wait <= 0:
+                    return True
+                self._cond.wait(wait)
+        return False
+
+    def _pop(self) -> str:
+        user = next(iter(self._pending))
+        del self._pending[user]
+        return user
+
     def _next_user(self) -> str | None:
         with self._cond:
             while not self._pending and not self._closed:
                 self._cond.wait()
-            # Waiting for the token before taking a user lets more changes for them coalesce.
-            if not self._wait_for_token() or not self._pending:
+            if self._closed:
                 return None
-            user = next(iter(self._pending))
-            del self._pending[user]
-            return user
+            if self._shared is None:
+                # Waiting for the token before taking a user lets more changes for them coalesce.
+                return self._pop() if self._wait_for_token() and self._pending else None
+        if not self._wait_for_shared_slot():
+            return None
+        with self._cond:
+            return self._pop() if self._pending and not self._closed else None
 
     def _run(self) -> None:
         while (user := self._next_user()) is not None:
@@ -128,11 +160,21 @@ class HomeRefresher:
                     with self._cond:
                         self._not_before = self._mono() + pause
                         self._pending.setdefault(user)  # nothing was published: try again after the pause
+                    if self._shared is not None:
+                        self._hold_shared(pause)
                     log.info("home.rate_limited retry_after=%s", pause)
                 else:
                     log.warning("home.publish_failed user=%s error=%s", user, exc.response.get("error"))
             except Exception:  # noqa: BLE001 - a bug or a database outage must not end the thread
                 log.exception("home.publish_failed user=%s", user)
+
+    def _hold_shared(self, pause: float) -> None:
+        """Every process waits out a 429 (Slack's limit is the workspace's)."""
+        assert self._shared is not None
+        try:
+            self._shared.hold(pause)
+        except Exception:  # noqa: BLE001 - this process still pauses; the others learn from their own 429
+            log.exception("home.pace_failed")
 
 
 def retry_after_seconds(headers: dict[str, str], default: float = 60.0) -> float:

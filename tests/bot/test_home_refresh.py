@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.delivery.pacing import SharedRate
 from bot.home_refresh import HomeRefresher, InlineHomes, retry_after_seconds
 
 
@@ -172,3 +174,33 @@ def test_a_429_without_a_readable_retry_after_waits_a_minute(
     refresher.request([])
     assert until(lambda: recorder.calls == ["U1", "U1"])
     assert retry_after_seconds({}) == 60.0 and retry_after_seconds({"retry-after": "3"}) == 3.0
+
+
+def test_two_processes_share_one_views_publish_schedule(
+    fresh_session_factory: sessionmaker[Session], clock: Clock
+) -> None:
+    """Workers and replicas together stay within Slack's limit: turns come from one database row."""
+    wall = Clock()
+    first, second = Recorder(), Recorder()
+    homes = [
+        HomeRefresher(
+            rec,
+            per_minute=6,
+            monotonic=clock,
+            wall=wall,
+            shared=SharedRate(fresh_session_factory, rate=0.1, burst=1, name="views.publish", wall=wall),
+        )
+        for rec in (first, second)
+    ]
+    try:
+        homes[0].request(["U1"])
+        assert until(lambda: first.calls == ["U1"])
+        homes[1].request(["U2"])  # the other process: its turn is 10 s after the first one's
+        time.sleep(0.2)
+        assert second.calls == [] and homes[1].pending() == ["U2"]
+        wall.now += 10
+        homes[1].request([])
+        assert until(lambda: second.calls == ["U2"])
+    finally:
+        for h in homes:
+            h.close()
