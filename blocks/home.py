@@ -71,9 +71,13 @@ def _saved(item: SeatItem) -> str:
 
 def _due(item: SeatItem, now: datetime, sla: timedelta) -> Block:
     i = item.interview
-    overdue = now > i.ends_at + sla
-    flag = ":red_circle: *Overdue*" if overdue else ":large_yellow_circle: Due"
-    text = f"{kt.what(i)}\n{flag} · ended {slack_date(i.ends_at)}{_saved(item)}"
+    if now < i.ends_at:
+        when = f":large_yellow_circle: Open now · ends {slack_date(i.ends_at)}"
+    else:
+        overdue = now > i.ends_at + sla
+        flag = ":red_circle: *Overdue*" if overdue else ":large_yellow_circle: Due"
+        when = f"{flag} · ended {slack_date(i.ends_at)}"
+    text = f"{kt.what(i)}\n{when}{_saved(item)}"
     button = ButtonElement(
         text="Open feedback form", action_id=ActionId.OPEN_FEEDBACK, value=str(i.id), style="primary"
     )

@@ -19,10 +19,20 @@ from blocks.text import esc
 from bot.db import reading
 from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
+from bot.feedback_logic import form_is_open, owes_feedback
 from bot.home_queries import load_home, load_status, runs_loops
 from handlers.events import REFUSAL, reply_privately
 from handlers.scheduling import open_schedule_modal
-from models import Candidate, CandidateLoop, Delivery, DeliveryKind, Interview, InterviewStatus, PanelSeat
+from models import (
+    Candidate,
+    CandidateLoop,
+    Delivery,
+    DeliveryKind,
+    FeedbackStatus,
+    Interview,
+    InterviewStatus,
+    PanelSeat,
+)
 
 log = logging.getLogger("loopbot.commands")
 HELP = esc(
@@ -123,8 +133,17 @@ def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
 
 
 def _feedback(session: Session, user: str, query: str, deps: Deps) -> Message:
-    home = load_home(session, user, deps.clock.now(), deps.settings.admins)
-    return pending_forms_message(home.due, deps.clock.now(), deps.settings.feedback_sla)
+    now = deps.clock.now()
+    home = load_home(session, user, now, deps.settings.admins)
+    # The form opens when the interview starts (as on App Home), not when it ends.
+    under_way = [
+        item
+        for item in home.upcoming
+        if form_is_open(item.interview.starts_at, now)
+        and owes_feedback(item.seat.role, declined=False)
+        and (item.feedback is None or item.feedback.status != FeedbackStatus.SUBMITTED)
+    ]
+    return pending_forms_message(under_way + home.due, now, deps.settings.feedback_sla)
 
 
 REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = {

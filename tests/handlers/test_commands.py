@@ -99,6 +99,20 @@ def test_feedback_lists_pending_forms_with_their_buttons(
     assert "No feedback due" in reply(fake_client)
 
 
+def test_feedback_lists_a_form_as_soon_as_the_interview_starts_as_app_home_does(
+    deps: Deps, fake_client: FakeClient, loop_data: LoopData, clock: FakeClock
+) -> None:
+    clock.set(START + timedelta(minutes=30))  # under way: the form is open, the interview not over
+    run(deps, fake_client, "feedback", user="U1")
+    shown = fake_client.named("chat_postEphemeral")[-1]
+    assert "Open now" in json.dumps(shown["blocks"]) and "Feedback due (1)" in json.dumps(shown["blocks"])
+    run(deps, fake_client, "feedback", user="U3")  # a shadow may give feedback, but owes none
+    assert "No feedback due" in reply(fake_client)
+    clock.set(START - timedelta(minutes=5))
+    run(deps, fake_client, "feedback", user="U1")
+    assert "No feedback due" in reply(fake_client)
+
+
 def test_prep_goes_through_the_outbox_once_per_minute(
     deps: Deps,
     fake_client: FakeClient,
