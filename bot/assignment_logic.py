@@ -37,9 +37,8 @@ def assign_question_sets(
     candidate. Sets someone already has on this candidate are skipped while another is free.
     Shadows get the lead's set. Explicit choices are kept.
     """
-    used: dict[str, set[str]] = defaultdict(set)
-    for interview in interviews:
-        used[interview.stage].update(s.question_set for s in interview.seats if s.question_set)
+    # Per candidate, not per stage: two stages may list the same alternative sets.
+    used = {s.question_set for interview in interviews for s in interview.seats if s.question_set}
     slots: dict[str, int] = defaultdict(int)
     result = []
     for interview in interviews:
@@ -51,9 +50,9 @@ def assign_question_sets(
                 continue
             slot = slots[interview.stage]
             slots[interview.stage] += 1
-            pick = seat.question_set or _rotate(alts, slot, used[interview.stage])
+            pick = seat.question_set or _rotate(alts, slot, used)
             if pick is not None:
-                used[interview.stage].add(pick)
+                used.add(pick)
             chosen.append(pick)
         shared = _lead_set(interview.seats, chosen)
         result.append(

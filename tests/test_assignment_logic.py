@@ -88,3 +88,13 @@ def test_double_bookings_only_when_times_overlap() -> None:
     someone_else = Booking("U2", "interviews.3", t, t + hour)
     assert double_bookings([a, back_to_back, someone_else]) == []
     assert double_bookings([a, back_to_back, overlapping]) == [(a, overlapping)]
+
+
+def test_two_stages_sharing_alternatives_do_not_repeat_a_set_on_one_candidate() -> None:
+    plan = [
+        InterviewSpec("onsite-1", seats("lead", "interviewer")),
+        InterviewSpec("onsite-2", seats("lead")),
+    ]
+    shared = ["s1", "s2", "s3"]
+    result = assign_question_sets(plan, {"onsite-1": shared, "onsite-2": shared})
+    assert result == [["s1", "s2"], ["s3"]]  # s1 again would ask the candidate the same questions
