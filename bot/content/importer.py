@@ -91,12 +91,14 @@ def import_bundle(session: Session, bundle: Bundle) -> ImportReport:
     if bundle.errors:
         raise ContentImportError(f"{len(bundle.errors)} error(s) in the content; nothing imported")
     report = ImportReport()
-    rubrics = {slug: _rubric(session, item.model, report) for slug, item in bundle.rubrics.items()}
+    dropped: list[tuple[Rubric, RubricCategory]] = []
+    rubrics = {slug: _rubric(session, item.model, report, dropped) for slug, item in bundle.rubrics.items()}
     session.flush()
     questions = {
         slug: _question(session, item.model, rubrics, report) for slug, item in bundle.questions.items()
     }
     session.flush()
+    _drop_categories(session, dropped)
     sets = {
         slug: _question_set(session, item.model, rubrics, questions, report)
         for slug, item in bundle.question_sets.items()
@@ -121,7 +123,10 @@ def _lookup(session: Session, model: type[M], cache: dict[str, M], slug: str) ->
     return cache[slug]
 
 
-def _rubric(session: Session, doc: RubricDoc, report: ImportReport) -> Rubric:
+def _rubric(
+    session: Session, doc: RubricDoc, report: ImportReport, dropped: list[tuple[Rubric, RubricCategory]]
+) -> Rubric:
+    """Create or update a rubric; categories it lost go to `dropped`, removed once questions have moved."""
     rubric, created = _get_or_new(session, Rubric, doc.slug)
     changed = _assign(
         rubric,
@@ -133,15 +138,12 @@ def _rubric(session: Session, doc: RubricDoc, report: ImportReport) -> Rubric:
     keys = [c.key for c in doc.categories]
     if not created:
         gone = [c for c in rubric.categories if c.key not in keys]
-        for category in gone:
-            user = session.scalar(select(Question.slug).where(Question.category_id == category.id).limit(1))
-            if user is not None:
-                raise ContentImportError(
-                    f"rubric {doc.slug!r}: category {category.key!r} is still used by question {user!r}"
-                )
-            rubric.categories.remove(category)
-            changed = True
-        _reorder(session, rubric.categories, keys)
+        # Kept in place (after the others) until the bundle's questions have moved off them.
+        _reorder(session, rubric.categories, keys + [c.key for c in gone])
+        for n, category in enumerate(gone):
+            category.position = len(keys) + n
+            dropped.append((rubric, category))
+        changed |= bool(gone)
     existing = {c.key: c for c in rubric.categories}
     for position, cat in enumerate(doc.categories):
         row = existing.get(cat.key)
@@ -158,6 +160,18 @@ def _rubric(session: Session, doc: RubricDoc, report: ImportReport) -> Rubric:
         )
     report.note("rubrics", created, changed)
     return rubric
+
+
+def _drop_categories(session: Session, dropped: list[tuple[Rubric, RubricCategory]]) -> None:
+    """Remove categories rubrics no longer have, unless a question outside this import still uses one."""
+    for rubric, category in dropped:
+        user = session.scalar(select(Question.slug).where(Question.category_id == category.id).limit(1))
+        if user is not None:
+            raise ContentImportError(
+                f"rubric {rubric.slug!r}: category {category.key!r} is still used by question {user!r}"
+            )
+        rubric.categories.remove(category)
+    session.flush()
 
 
 def _question(

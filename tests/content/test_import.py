@@ -135,6 +135,27 @@ def test_import_is_all_or_nothing(session: Session, tmp_path: Path) -> None:
     assert snapshot(session) == before
 
 
+def test_a_category_renamed_in_the_rubric_and_its_questions_imports(session: Session, tmp_path: Path) -> None:
+    root = copy_examples(tmp_path)
+    import_bundle(session, load_content([root]))
+    folder = root / "infrastructure-manager"
+    edit(folder / "rubric.yaml", "  - key: operations\n", "  - key: ops\n")
+    questions = folder / "questions.yaml"
+    moved = questions.read_text().count("category: operations")
+    questions.write_text(questions.read_text().replace("category: operations", "category: ops"))
+    bundle = load_content([root])
+    assert bundle.problems == []
+    import_bundle(session, bundle)  # refused before: the old category was checked before questions moved
+    session.expire_all()
+    rubric = session.scalars(select(Rubric).where(Rubric.slug == "infrastructure-manager")).one()
+    keys = [c.key for c in rubric.categories]
+    assert "ops" in keys and "operations" not in keys
+    assert [c.position for c in rubric.categories] == list(range(len(keys)))
+    ops = next(c for c in rubric.categories if c.key == "ops")
+    assert moved > 0
+    assert len(session.scalars(select(Question).where(Question.category_id == ops.id)).all()) == moved
+
+
 def test_cli_import_and_if_empty(fresh_engine: Engine, tmp_path: Path) -> None:
     url = fresh_engine.url.render_as_string(hide_password=False)
     runner = CliRunner()
