@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from models import PanelRole
 
@@ -42,12 +43,22 @@ class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# An error about one item of a list: `index` (and `field`) in its context say which, so that the
+# problem is reported at the duplicate's own line (bot/content/yamlsrc.py).
+DUPLICATE = "duplicate"
+
+
+def _duplicate(what: str, key: str, index: int, field: str = "") -> PydanticCustomError:
+    context = {"what": what, "key": repr(key), "index": index, "field": field}
+    return PydanticCustomError(DUPLICATE, "{what} {key} appears more than once", context)
+
+
 def _unique(values: list[Any], attr: str, what: str) -> None:
     seen: set[str] = set()
-    for value in values:
+    for index, value in enumerate(values):
         key = getattr(value, attr)
         if key in seen:
-            raise ValueError(f"{what} {key!r} appears more than once")
+            raise _duplicate(what, key, index, attr)
         seen.add(key)
 
 
@@ -139,9 +150,11 @@ class QuestionSetDoc(_Item):
     @field_validator("questions")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
-        dupes = sorted({slug for slug in value if value.count(slug) > 1})
-        if dupes:
-            raise ValueError(f"question {dupes[0]!r} appears more than once")
+        seen: set[str] = set()
+        for index, slug in enumerate(value):
+            if slug in seen:
+                raise _duplicate("question", slug, index)
+            seen.add(slug)
         return value
 
 

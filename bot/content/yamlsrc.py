@@ -13,6 +13,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from bot.content.schema import DUPLICATE
+
 # Patterns are unreadable in an error message; say what they mean instead.
 _PATTERN_HINTS = {
     r"^[a-z0-9][a-z0-9_-]*$": "use lower-case letters, digits, '-' and '_' (like 'resume-deep-dive')",
@@ -134,5 +136,8 @@ def validation_problems(
             message = f"{error['input']!r}: {message}"
         elif error["type"] == "extra_forbidden":
             message = "unknown field (a typo?)"
+        elif error["type"] == DUPLICATE:  # at the repeated item, not at the list
+            ctx = error.get("ctx") or {}
+            loc += [int(ctx["index"])] + ([str(ctx["field"])] if ctx.get("field") else [])
         problems.append(doc.problem(loc, message))
     return problems

@@ -163,3 +163,28 @@ def test_min_above_the_default_max_is_an_error(tmp_path: Path) -> None:
     edit(kind, "    min: 1\n    max: 1\n", "    min: 2\n")
     result = messages(root)
     assert any(": panel.0.max: " in m and "max must be at least min" in m for m in result), result
+
+
+def test_a_duplicate_key_in_a_list_is_reported_at_the_duplicate(tmp_path: Path) -> None:
+    root = copy_examples(tmp_path)
+    rubric = root / "infrastructure-manager" / "rubric.yaml"
+    line = edit(
+        rubric, "  - key: strategy\n", "  - key: operations\n"
+    )  # the third category repeats the second
+    assert messages(root) == [
+        f"{rubric}:{line}: categories.2.key: category 'operations' appears more than once"
+    ]
+
+
+def test_a_question_listed_twice_in_a_set_is_reported_at_the_repeat(tmp_path: Path) -> None:
+    root = copy_examples(tmp_path)
+    questions = root / "infrastructure-manager" / "questions.yaml"
+    line = edit(
+        questions,
+        "  - im-automate-toil\n  - im-build-pipeline\n",
+        "  - im-automate-toil\n  - im-cloud-and-self-hosted\n",
+    )
+    assert (
+        f"{questions}:{line + 1}: questions.4: question 'im-cloud-and-self-hosted' appears more than once"
+        in messages(root)
+    )
