@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless told otherwise
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine configured for loopbot's use of the given database."""
@@ -29,7 +31,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
             # Safe with WAL (no corruption on a crash); a lost "sent" mark is recovered by the
@@ -43,8 +45,14 @@ def _configure_sqlite(engine: Engine) -> None:
         # the write lock (SQLite answers "database is locked" at once, ignoring busy_timeout), and
         # the dispatcher takes that lock for every claim. Transactions here are short, so holding
         # the write lock from the start costs little on a single host.
-        mode = conn.get_execution_options().get("sqlite_begin", "BEGIN IMMEDIATE")
-        conn.exec_driver_sql(mode)
+        options = conn.get_execution_options()
+        # How long BEGIN IMMEDIATE may wait for another writer: a request that must answer Slack
+        # within 3 s waits less than a background job (`sqlite_busy_ms`, see feedback_service).
+        busy_ms = int(options.get("sqlite_busy_ms", BUSY_TIMEOUT_MS))
+        if conn.info.get("busy_ms", BUSY_TIMEOUT_MS) != busy_ms:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
+            conn.info["busy_ms"] = busy_ms
+        conn.exec_driver_sql(options.get("sqlite_begin", "BEGIN IMMEDIATE"))
 
 
 # For sessions that only read: on SQLite they then share the database with writers instead of
@@ -58,6 +66,11 @@ def reading(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session:
         session.connection(execution_options=READ_ONLY)
         yield session
+
+
+def is_locked(exc: Exception) -> bool:
+    """SQLite gave up waiting for another writer ("database is locked")."""
+    return "database is locked" in str(getattr(exc, "orig", exc))
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

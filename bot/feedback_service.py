@@ -39,11 +39,13 @@ from models import (
 
 # SQLite: take the write lock when the transaction begins, so racing submissions (double click,
 # Slack retry) queue behind each other instead of failing on a stale read snapshot.
-IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+IMMEDIATE: dict[str, object] = {"sqlite_begin": "BEGIN IMMEDIATE"}
+# Before ack() the whole request must answer Slack within 3 s: wait at most this long for the lock.
+BEFORE_ACK: dict[str, object] = {**IMMEDIATE, "sqlite_busy_ms": 2000}
 
 
-def _write_lock(session: Session) -> None:
-    session.connection(execution_options=IMMEDIATE)
+def _write_lock(session: Session, options: dict[str, object] = IMMEDIATE) -> None:
+    session.connection(execution_options=options)
 
 
 class FeedbackRefused(Exception):
@@ -184,8 +186,12 @@ def save_draft(
 
 
 def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, now: datetime) -> SubmitResult:
-    """Store a submission once: repeats are no-ops, edits bump `version` and add a FeedbackRevision."""
-    _write_lock(session)
+    """Store a submission once: repeats are no-ops, edits bump `version` and add a FeedbackRevision.
+
+    Runs before ack(): on SQLite a lock held too long by another writer raises OperationalError
+    ("database is locked") after 2 s instead of making Slack give up on the request.
+    """
+    _write_lock(session, BEFORE_ACK)
     ctx = load_form(session, interview_id, user, now, lock=True)
     errors = validate(form, ctx.categories, ctx.interview.candidate_loop.rubric)
     if errors:

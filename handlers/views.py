@@ -8,11 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.models.views import View
+from sqlalchemy.exc import OperationalError
 
 from blocks import kit_text as kt
 from blocks.feedback import message_view
-from blocks.ids import CallbackId
+from blocks.ids import BlockId, CallbackId
 from bot import feedback_service
+from bot.db import is_locked
 from bot.deps import Deps
 from bot.feedback_logic import FeedbackMeta, parse_state
 from bot.feedback_service import FeedbackInvalid, FeedbackRefused
@@ -20,6 +22,7 @@ from handlers.events import publish_homes
 from models import Interview
 
 log = logging.getLogger("loopbot.views")
+BUSY = "loopbot is busy saving other feedback right now. Nothing was lost: please press Submit again."
 
 
 def _thanks(interview: Interview, version: int) -> View:
@@ -47,6 +50,13 @@ def handle_feedback_submission(
             people = [user, cl.recruiter, cl.hiring_manager]
     except FeedbackInvalid as invalid:
         ack(response_action="errors", errors=invalid.errors)
+        return
+    except OperationalError as exc:
+        if not is_locked(exc):
+            raise
+        # SQLite's one writer was busy for 2 s: say so in the form, which keeps what was typed.
+        log.warning("feedback.busy interview=%s user=%s", meta.interview_id, user)
+        ack(response_action="errors", errors={BlockId.SUMMARY: BUSY})
         return
     except FeedbackRefused as refused:
         ack(response_action="update", view=message_view(refused.title, refused.text))

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.ids import ActionId, CallbackId
+from blocks.ids import ActionId, BlockId, CallbackId
+from bot import migrate
 from bot.clock import FakeClock
+from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
+from bot.settings import Settings
 from handlers.actions import handle_open_feedback, open_feedback_modal
-from handlers.views import handle_feedback_closed, handle_feedback_submission
+from handlers.views import BUSY, handle_feedback_closed, handle_feedback_submission
 from models import Feedback, FeedbackRevision
 from tests.handlers.conftest import (
+    START,
     FakeAck,
     FakeClient,
     LoopData,
@@ -24,6 +31,7 @@ from tests.handlers.conftest import (
     filled,
     view_payload,
 )
+from tests.support.factories import snapshot_interview
 
 
 def _open(deps: Deps, client: FakeClient, loop: LoopData, user: str = "U1") -> dict[str, Any]:
@@ -222,3 +230,37 @@ def test_non_panelist_cannot_submit(
     assert ack["response_action"] == "update"
     assert "you are not on it" in json.dumps(ack["view"].to_dict())
     assert _rows(session_factory) == []
+
+
+def test_a_busy_sqlite_writer_gets_an_inline_try_again_within_slacks_deadline(
+    tmp_path: Path, settings: Settings, clock: FakeClock
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.db'}")
+    migrate.upgrade(engine)
+    factory = make_session_factory(engine)
+    with factory.begin() as s:
+        interview_id = snapshot_interview(s, [("U1", "lead")], starts_at=START).id
+    client = FakeClient()
+    deps = Deps(settings=settings, session_factory=factory, client=client, clock=clock)  # type: ignore[arg-type]
+    view = _open(deps, client, LoopData(interview_id=interview_id, candidate_loop_id=0))
+    holding, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:  # e.g. another worker's long transaction
+        with factory.begin() as s:
+            s.execute(text("UPDATE interviews SET recording_consent = recording_consent"))
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    assert holding.wait(5)
+    began = time.monotonic()
+    ack = _submit(deps, view, complete_answers(view))
+    waited = time.monotonic() - began
+    release.set()
+    writer.join()
+    assert ack.calls == [{"response_action": "errors", "errors": {BlockId.SUMMARY: BUSY}}]
+    assert waited > 1.5  # it waited for the lock a while (the writer holds it 10 s: not that long)
+    assert _rows(factory) == []
+    assert _submit(deps, view, complete_answers(view)).calls[0]["response_action"] == "update"
+    engine.dispose()

@@ -156,7 +156,8 @@ def _statements(factory: sessionmaker[Session], work: Callable[[Session], object
     engine = factory.kw["bind"]
 
     def count(*args: Any) -> None:
-        seen.append(args[2])
+        if not args[2].startswith("PRAGMA"):  # SQLite connection settings, not the work
+            seen.append(args[2])
 
     event.listen(engine, "before_cursor_execute", count)
     try:
