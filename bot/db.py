@@ -58,6 +58,8 @@ def _configure_sqlite(engine: Engine) -> None:
 # For sessions that only read: on SQLite they then share the database with writers instead of
 # queueing for the write lock (WAL readers never block); ignored by PostgreSQL.
 READ_ONLY = {"sqlite_begin": "BEGIN DEFERRED"}
+# Writers say it explicitly where it matters (it is also the default): the write lock from the start.
+IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 
 
 @contextmanager

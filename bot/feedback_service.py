@@ -5,7 +5,7 @@ Every function works inside the caller's session (one unit of work per Slack req
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from blocks import kit_text as kt
 from blocks.text import mention, slack_date
+from bot.db import IMMEDIATE
 from bot.delivery import planner
 from bot.delivery.plan_logic import iso
 from bot.feedback_logic import (
@@ -37,14 +38,13 @@ from models import (
     PanelSeat,
 )
 
-# SQLite: take the write lock when the transaction begins, so racing submissions (double click,
-# Slack retry) queue behind each other instead of failing on a stale read snapshot.
-IMMEDIATE: dict[str, object] = {"sqlite_begin": "BEGIN IMMEDIATE"}
+# Writers take SQLite's write lock when the transaction begins (IMMEDIATE), so racing submissions
+# (double click, Slack retry) queue behind each other instead of failing on a stale read snapshot.
 # Before ack() the whole request must answer Slack within 3 s: wait at most this long for the lock.
 BEFORE_ACK: dict[str, object] = {**IMMEDIATE, "sqlite_busy_ms": 2000}
 
 
-def _write_lock(session: Session, options: dict[str, object] = IMMEDIATE) -> None:
+def _write_lock(session: Session, options: Mapping[str, object] = IMMEDIATE) -> None:
     session.connection(execution_options=options)
 
 

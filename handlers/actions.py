@@ -94,7 +94,7 @@ def handle_cant_make_it(ack: Ack, body: dict[str, Any], client: WebClient, conte
             blocks=declined_confirmation(message["blocks"]),
         )
     if declined:  # the interview leaves their home; the loop's people see the empty seat
-        publish_homes(client, deps, people)
+        publish_homes(deps, people)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -59,7 +59,7 @@ def home_publisher(deps: Deps) -> Callable[[str], None]:
     return publish
 
 
-def publish_homes(client: WebClient, deps: Deps, users: Collection[str]) -> None:
+def publish_homes(deps: Deps, users: Collection[str]) -> None:
     """Ask for several users' homes to be refreshed (e.g. a panel after scheduling), off the request path.
 
     Without a refresher in `deps` (a job, a handler test) they are published at once.

@@ -175,7 +175,7 @@ def handle_schedule_submission(
         ack(response_action="errors", errors=moved)
         return
     ack(response_action="update", view=done)
-    publish_homes(deps.client, deps, people)
+    publish_homes(deps, people)
 
 
 def _change_target(s: Session, body: dict[str, Any], interview_id: int, deps: Deps) -> Interview | str:
@@ -241,7 +241,7 @@ def _submit_change(
         ack(response_action="errors", errors=errors)
         return
     ack(response_action="update", view=message_view("Done", text))
-    publish_homes(deps.client, deps, people)
+    publish_homes(deps, people)
 
 
 def handle_move_submission(
@@ -291,7 +291,7 @@ def handle_cancel(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
         reply_privately(
             client, channel, user, "Interview cancelled; its panel is told.", message.blocks_dicts()
         )
-    publish_homes(client, deps, people)
+    publish_homes(deps, people)
 
 
 def register(app: App, deps: Deps) -> None:

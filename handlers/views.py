@@ -70,7 +70,7 @@ def handle_feedback_submission(
     )
     ack(response_action="update", view=reply)
     if result.changed:  # due -> submitted on their home; the loop's people see who is still missing
-        publish_homes(client, deps, people)
+        publish_homes(deps, people)
 
 
 def handle_feedback_closed(

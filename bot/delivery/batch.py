@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db import reading
 from bot.delivery import outcomes
 from bot.delivery.claim import Claimed, Finish
 from bot.delivery.hours_logic import next_working_instant
@@ -56,10 +57,9 @@ def prepare(d: Dispatcher, claimed: list[Claimed]) -> tuple[list[Finish], list[J
     finishes: list[Finish] = []
     jobs: list[Job] = []
     try:
-        with d.session_factory() as s:
-            # Only reads: on SQLite a deferred BEGIN (WAL) does not take the write lock from the
-            # send threads reserving pacing slots and the tick writing outcomes.
-            s.connection(execution_options={"sqlite_begin": "BEGIN DEFERRED"})
+        # Only reads: on SQLite a deferred BEGIN (WAL) does not take the write lock from the
+        # send threads reserving pacing slots and the tick writing outcomes.
+        with reading(d.session_factory) as s:
             ids = [c.id for c in claimed]
             rows = {r.id: r for r in s.scalars(select(Delivery).where(Delivery.id.in_(ids)))}
             mine = [r for c in claimed if (r := rows.get(c.id)) is not None and _ours(r, c)]

@@ -18,6 +18,7 @@ from typing import Any, cast
 from sqlalchemy import Table, case, literal, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db import IMMEDIATE
 from bot.delivery.retry_logic import UNKNOWN
 from models import Delivery, DeliveryStatus
 
@@ -25,7 +26,6 @@ log = logging.getLogger("loopbot.delivery")
 
 T = cast(Table, Delivery.__table__)
 # SQLite: take the write lock before reading what to claim, so two processes never pick the same rows.
-IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
 LEASE_EXPIRED = f"{UNKNOWN} lease expired while sending"
 KEEP: Any = object()  # release_values: leave last_error unchanged
 
