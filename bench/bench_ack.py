@@ -27,8 +27,8 @@ from typing import Any
 from bench import common, seed, serving
 from blocks.feedback import feedback_view
 from blocks.ids import ActionId
-from bot import feedback_service
 from bot.db import make_session_factory
+from bot.feedback import service as feedback_service
 from bot.standin import Channel, StandIn, Workspace
 from bot.standin.signing import block_actions_payload, interaction_body, view_submission_payload
 

@@ -22,8 +22,8 @@ from blocks import limits
 from blocks.ids import ActionId
 from blocks.message import Message
 from blocks.text import esc, mention, slack_date
-from bot import digest_logic as dl
-from bot.feedback_logic import RECOMMENDATION_LABELS, owes_feedback, scale
+from bot.digest import logic as dl
+from bot.feedback.logic import RECOMMENDATION_LABELS, owes_feedback, scale
 from models import CandidateLoop, Feedback, FeedbackStatus, Interview, InterviewStatus, PanelRole
 
 COLUMNS_PER_BLOCK = 8

@@ -25,7 +25,7 @@ from blocks import kit_text as kt
 from blocks import limits
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import esc, slack_date
-from bot.feedback_logic import (
+from bot.feedback.logic import (
     RECOMMENDATION_LABELS,
     Category,
     FeedbackForm,

@@ -21,7 +21,7 @@ from typing import Any
 
 from blocks import limits
 from blocks.feedback import LAYOUTS, Part, frame, intro, parts
-from bot.feedback_logic import Category, FeedbackForm, scale
+from bot.feedback.logic import Category, FeedbackForm, scale
 from models import Interview, PanelSeat
 
 # Kits are shared by every interview of a type; a kit takes one template per layout tried. A

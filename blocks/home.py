@@ -23,8 +23,8 @@ from blocks.message import Message
 from blocks.prep import prep_messages
 from blocks.status import loop_summary
 from blocks.text import slack_date
-from bot.feedback_logic import RECOMMENDATION_LABELS, form_is_open
-from bot.home_queries import HomeData, SeatItem
+from bot.feedback.logic import RECOMMENDATION_LABELS, form_is_open
+from bot.home.queries import HomeData, SeatItem
 from models import FeedbackStatus, Interview, PanelSeat
 
 ABOUT = (

@@ -14,7 +14,7 @@ from bot.settings import Settings
 
 
 class Homes(Protocol):
-    """Where App Home refreshes are asked for (bot/home_refresh.py)."""
+    """Where App Home refreshes are asked for (bot/home/refresh.py)."""
 
     def request(self, users: Iterable[str]) -> None: ...
 

@@ -86,7 +86,7 @@ def build(settings: Settings) -> Runtime:
 @contextmanager
 def background_work(rt: Runtime) -> Iterator[None]:
     """The dispatcher and the home refresher; on the way out both stop (a running tick finishes)."""
-    from bot.delivery.scheduler import start_dispatcher  # imported lazily: heavy, and only serve needs it
+    from bot.delivery.tick import start_dispatcher  # imported lazily: heavy, and only serve needs it
 
     scheduler = start_dispatcher(rt.deps)
     try:

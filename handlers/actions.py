@@ -17,11 +17,11 @@ from blocks.feedback_modal import feedback_modal
 from blocks.ids import ActionId
 from blocks.prep import declined_confirmation
 from blocks.text import slack_date
-from bot import feedback_service
 from bot.db import reading
 from bot.deps import Deps
-from bot.feedback_service import FeedbackRefused, FormContext
-from handlers.events import publish_homes
+from bot.feedback import service as feedback_service
+from bot.feedback.service import FeedbackRefused, FormContext
+from handlers.home import publish_homes
 from models import FeedbackStatus, Interview
 
 log = logging.getLogger("loopbot.actions")

@@ -19,9 +19,9 @@ from blocks.text import esc
 from bot.db import reading
 from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
-from bot.feedback_logic import form_is_open, owes_feedback
-from bot.home_queries import load_home, load_status, runs_loops
-from handlers.events import REFUSAL, reply_privately
+from bot.feedback.logic import form_is_open, owes_feedback
+from bot.home.queries import load_home, load_status, runs_loops
+from handlers.home import REFUSAL, reply_privately
 from handlers.scheduling import open_schedule_modal
 from models import (
     Candidate,

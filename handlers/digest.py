@@ -9,10 +9,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from blocks.ids import ActionId
-from bot import feedback_service
 from bot.deps import Deps
-from bot.feedback_service import FeedbackRefused
-from handlers.events import reply_privately
+from bot.feedback import service as feedback_service
+from bot.feedback.service import FeedbackRefused
+from handlers.home import reply_privately
 
 log = logging.getLogger("loopbot.digest")
 

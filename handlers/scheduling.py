@@ -32,9 +32,9 @@ from blocks.status import status_message, status_view
 from bot import scheduling
 from bot.db import reading
 from bot.deps import Deps
-from bot.home_queries import load_status, may_manage
+from bot.home.queries import load_status, may_manage
 from bot.scheduling import ScheduleRequest, SchedulingError
-from handlers.events import REFUSAL, open_view, publish_homes, reply_privately
+from handlers.home import REFUSAL, open_view, publish_homes, reply_privately
 from models import Interview, InterviewType, Loop, LoopStage, QuestionSet
 
 log = logging.getLogger("loopbot.scheduling")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,27 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import migrate
 from bot.db import make_engine, make_session_factory
-from tests.support import postgres
+from tests.support.databases import new_database_url
+
+pytest_plugins = ["tests.support.panel_fixtures", "tests.support.outbox"]
 
 BACKENDS = ["sqlite", "postgresql"]
-
-
-def _postgres_server() -> str:
-    url = postgres.server_url()
-    if url is None:
-        if os.environ.get("LOOPBOT_REQUIRE_POSTGRES") == "1":
-            pytest.fail(
-                "LOOPBOT_REQUIRE_POSTGRES=1 but no PostgreSQL is available (TEST_DATABASE_URL or initdb)"
-            )
-        pytest.skip("no PostgreSQL available: set TEST_DATABASE_URL or install PostgreSQL")
-    return url
-
-
-def new_database_url(backend: str, tmp_path: Path) -> str:
-    """An empty database of the given backend, for a test that needs its own."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'loopbot.db'}"
-    return postgres.fresh_database(_postgres_server())
 
 
 @pytest.fixture(params=BACKENDS, scope="session")

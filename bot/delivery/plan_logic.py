@@ -8,7 +8,7 @@ Expiry per kind (a delivery claimed after its `expires_at` is marked expired and
   decided from current state at send time (feedback in, panelist declined, digest posted...).
 
 Shadows (observers) get the prep and the feedback request, but are never chased: no reminders,
-and escalations do not name them (bot.feedback_logic.owes_feedback).
+and escalations do not name them (bot.feedback.logic.owes_feedback).
 """
 
 from __future__ import annotations

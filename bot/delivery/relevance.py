@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.delivery.plan_logic import iso
-from bot.feedback_logic import owes_feedback
+from bot.feedback.logic import owes_feedback
 from models import (
     CandidateLoop,
     Delivery,

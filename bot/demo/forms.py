@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from blocks.ids import BlockId
-from bot.feedback_logic import NO_SIGNAL
+from bot.feedback.logic import NO_SIGNAL
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from blocks.text import esc, slack_date
-from bot import feedback_service
-from bot.assignment_logic import Booking, double_bookings
 from bot.delivery import planner
+from bot.feedback import service as feedback_service
+from bot.scheduling.assignment import Booking, double_bookings
 from bot.scheduling.requests import SchedulingError
 from bot.settings import Settings
 from models import Interview, InterviewStatus

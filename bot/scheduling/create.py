@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.assignment_logic import (
+from bot.delivery import planner
+from bot.scheduling.assignment import (
     Booking,
     InterviewSpec,
     SeatSpec,
@@ -17,7 +18,6 @@ from bot.assignment_logic import (
     double_bookings,
     panel_shape_problems,
 )
-from bot.delivery import planner
 from bot.scheduling.requests import ScheduleRequest, SchedulingError
 from bot.scheduling.snapshots import guidance_snapshot, kit_snapshot, rubric_snapshot
 from bot.settings import Settings

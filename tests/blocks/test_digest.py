@@ -12,7 +12,7 @@ from blocks import limits
 from blocks.digest import digest_message, escalation, private_notes_message, scorecard_reply
 from blocks.ids import ActionId
 from blocks.message import Message
-from bot.feedback_logic import FeedbackForm
+from bot.feedback.logic import FeedbackForm
 from models import CandidateLoop, Feedback, Interview
 from tests.support.factories import kit, kit_question, memory_interview
 

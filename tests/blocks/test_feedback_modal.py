@@ -13,7 +13,7 @@ from slack_sdk.models.views import View
 from blocks import feedback_modal as fm
 from blocks import limits
 from blocks.feedback import feedback_view
-from bot.feedback_logic import FeedbackForm, covered_categories
+from bot.feedback.logic import FeedbackForm, covered_categories
 from models import Interview
 from tests.support.factories import RUBRIC_SNAPSHOT, kit, kit_question, memory_interview
 

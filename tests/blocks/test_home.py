@@ -12,7 +12,7 @@ from blocks import limits
 from blocks.home import ABOUT, home_view, kit_view
 from blocks.ids import ActionId
 from blocks.status import seat_mark, status_blocks, status_message
-from bot.home_queries import HomeData, LoopItem, SeatItem
+from bot.home.queries import HomeData, LoopItem, SeatItem
 from models import Feedback
 from tests.support.factories import kit, kit_question, memory_interview
 

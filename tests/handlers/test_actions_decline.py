@@ -15,7 +15,7 @@ from bot.deps import Deps
 from bot.settings import Settings
 from handlers.actions import handle_cant_make_it, open_feedback_modal
 from models import Delivery, DeliveryKind, Interview, PanelSeat
-from tests.handlers.conftest import START, FakeAck, FakeClient, LoopData, block_action
+from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
 
 
 def _plan(factory: sessionmaker[Session], loop: LoopData, settings: Settings) -> None:
@@ -104,8 +104,8 @@ def test_declined_panelist_cannot_open_the_form_and_is_no_longer_awaited(
     session_factory: sessionmaker[Session],
     clock: FakeClock,
 ) -> None:
-    from bot import feedback_service as svc
-    from bot.feedback_logic import FeedbackForm
+    from bot.feedback import service as svc
+    from bot.feedback.logic import FeedbackForm
 
     clock.set(START - timedelta(days=1))
     _click(deps, fake_client, loop_data, "U2")

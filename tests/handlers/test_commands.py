@@ -16,8 +16,8 @@ from bot.clock import FakeClock
 from bot.deps import Deps
 from handlers.commands import HELP, handle_loop_command
 from models import Delivery, DeliveryKind, Feedback
-from tests.handlers.conftest import START, FakeAck, FakeClient, LoopData
 from tests.support.factories import candidate_loop, snapshot_interview
+from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData
 
 
 def command(text: str, user: str = "U1", channel: str = "C0SOMEWHERE") -> dict[str, Any]:

@@ -19,9 +19,10 @@ from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
 from bot.settings import Settings
 from handlers.actions import handle_open_feedback, open_feedback_modal
-from handlers.views import BUSY, handle_feedback_closed, handle_feedback_submission
+from handlers.feedback import BUSY, handle_feedback_closed, handle_feedback_submission
 from models import Feedback, FeedbackRevision
-from tests.handlers.conftest import (
+from tests.support.factories import snapshot_interview
+from tests.support.slack_payloads import (
     START,
     FakeAck,
     FakeClient,
@@ -31,7 +32,6 @@ from tests.handlers.conftest import (
     filled,
     view_payload,
 )
-from tests.support.factories import snapshot_interview
 
 
 def _open(deps: Deps, client: FakeClient, loop: LoopData, user: str = "U1") -> dict[str, Any]:

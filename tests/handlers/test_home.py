@@ -13,16 +13,16 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.ids import ActionId
 from bot.deps import Deps
-from bot.home_queries import load_home, load_status, runs_loops
-from handlers.events import (
+from bot.home.queries import load_home, load_status, runs_loops
+from handlers.home import (
     build_home,
     handle_app_home_opened,
     handle_show_status,
     handle_view_full_kit,
 )
 from models import Candidate, CandidateLoop, Feedback, Interview, InterviewType, PanelSeat
-from tests.handlers.conftest import START, FakeAck, FakeClient, LoopData, block_action
 from tests.support.factories import GUIDANCE, RUBRIC_SNAPSHOT, candidate_loop, kit
+from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
 
 USER = "U0BUSY"
 

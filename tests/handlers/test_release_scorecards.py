@@ -10,7 +10,7 @@ from bot.clock import FakeClock
 from bot.deps import Deps
 from handlers.digest import handle_release_scorecards
 from models import CandidateLoop, Delivery, DeliveryKind
-from tests.handlers.conftest import FakeAck, FakeClient, LoopData, block_action
+from tests.support.slack_payloads import FakeAck, FakeClient, LoopData, block_action
 
 
 def _click(deps: Deps, client: FakeClient, loop: LoopData, user: str) -> FakeAck:

@@ -18,8 +18,8 @@ from bot.deps import Deps
 from handlers import scheduling as h
 from models import CandidateLoop, Delivery, DeliveryKind, Interview, PanelSeat
 from tests.blocks.test_schedule import state_of
-from tests.content.helpers import EXAMPLES
-from tests.handlers.conftest import FakeAck, FakeClient, block_action, view_payload
+from tests.support.content_files import EXAMPLES
+from tests.support.slack_payloads import FakeAck, FakeClient, block_action, view_payload
 
 RECRUITER, MANAGER = "U0RECRUITER", "U0HIRINGMGR"
 NOW = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)

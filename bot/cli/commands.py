@@ -1,0 +1,14 @@
+"""The command groups attached to `loopbot` besides `db`, one module per area."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli import content, deliveries, demo, serve
+
+COMMANDS: list[click.Command] = [
+    *content.COMMANDS,
+    *deliveries.COMMANDS,
+    *serve.COMMANDS,
+    *demo.COMMANDS,
+]
