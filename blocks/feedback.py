@@ -23,13 +23,13 @@ from slack_sdk.models.views import View
 
 from blocks import kit_text as kt
 from blocks import limits
+from blocks.feedback_form import FeedbackMeta
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import esc, slack_date
 from bot.feedback.logic import (
     RECOMMENDATION_LABELS,
     Category,
     FeedbackForm,
-    FeedbackMeta,
     question_signals,
     scale,
 )

@@ -12,9 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel
-
-from blocks.ids import ActionId, BlockId
 from models.feedback import Recommendation
 from models.hiring import PanelRole
 
@@ -29,13 +26,6 @@ RECOMMENDATION_LABELS = {
 ERR_RATING = "Pick a rating, or “{no_signal}” if this interview did not show it."
 ERR_RECOMMENDATION = "Choose an overall recommendation."
 ERR_SUMMARY = f"Write at least {SUMMARY_MIN_CHARS} characters: what you saw and why it leads to your call."
-
-
-class FeedbackMeta(BaseModel):
-    """The feedback modal's private_metadata."""
-
-    interview_id: int
-    user: str
 
 
 @dataclass(frozen=True)
@@ -114,47 +104,29 @@ def question_signals(question: dict[str, Any]) -> list[Signal]:
     ]
 
 
-def _selected(action: dict[str, Any]) -> Any:
-    kind = action.get("type")
-    if kind in ("static_select", "radio_buttons"):
-        option = action.get("selected_option")
-        return option.get("value") if option else None
-    if kind == "checkboxes":
-        return [o["value"] for o in action.get("selected_options") or []]
-    return action.get("value")
+@dataclass
+class FormErrors:
+    """What keeps a form from being submitted, by field (blocks.feedback_form places them in the modal)."""
+
+    ratings: dict[str, str] = field(default_factory=dict)  # category key -> message
+    recommendation: str | None = None
+    summary: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.ratings or self.recommendation or self.summary)
 
 
-def parse_state(values: dict[str, dict[str, Any]]) -> FeedbackForm:
-    """The form in a view's state.values (submission or close); unknown blocks are ignored."""
-    form = FeedbackForm()
-    for block_id, actions in values.items():
-        value = _selected(actions.get(ActionId.FEEDBACK_FIELD, {}))
-        if block_id.startswith(BlockId.RATING_PREFIX) and value:
-            form.ratings[block_id.removeprefix(BlockId.RATING_PREFIX)] = str(value)
-        elif block_id.startswith(BlockId.NOTE_PREFIX) and value:
-            form.question_notes[block_id.removeprefix(BlockId.NOTE_PREFIX)] = str(value)
-        elif block_id.startswith(BlockId.SIGNALS_PREFIX) and value:
-            form.signals.extend(str(v) for v in value)
-        elif block_id == BlockId.RECOMMENDATION:
-            form.recommendation = str(value) if value else None
-        elif block_id == BlockId.SUMMARY:
-            form.summary = str(value or "")
-        elif block_id == BlockId.PRIVATE_NOTE:
-            form.private_note = str(value or "")
-    return form
-
-
-def validate(form: FeedbackForm, categories: Iterable[Category], rubric: dict[str, Any]) -> dict[str, str]:
-    """Inline errors by block_id; empty when the form can be submitted."""
-    errors: dict[str, str] = {}
+def validate(form: FeedbackForm, categories: Iterable[Category], rubric: dict[str, Any]) -> FormErrors:
+    """The form's problems; empty (falsy) when it can be submitted."""
+    errors = FormErrors()
     allowed = {key for key, _ in scale(rubric)}
     for c in categories:
         if form.ratings.get(c.key) not in allowed:
-            errors[BlockId.RATING_PREFIX + c.key] = ERR_RATING.format(no_signal=no_signal_label(rubric))
+            errors.ratings[c.key] = ERR_RATING.format(no_signal=no_signal_label(rubric))
     if form.recommendation not in set(RECOMMENDATION_LABELS):
-        errors[BlockId.RECOMMENDATION] = ERR_RECOMMENDATION
+        errors.recommendation = ERR_RECOMMENDATION
     if len(form.summary.strip()) < SUMMARY_MIN_CHARS:
-        errors[BlockId.SUMMARY] = ERR_SUMMARY
+        errors.summary = ERR_SUMMARY
     return errors
 
 

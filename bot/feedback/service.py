@@ -5,11 +5,11 @@ Every function works inside the caller's session (one unit of work per Slack req
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from blocks import kit_text as kt
@@ -17,13 +17,13 @@ from blocks.text import mention, slack_date
 from bot.db import IMMEDIATE
 from bot.delivery import planner
 from bot.delivery.plan_logic import iso
+from bot.digest import service as digest_service
 from bot.feedback.logic import (
     Category,
     FeedbackForm,
-    SeatFacts,
+    FormErrors,
     covered_categories,
     form_is_open,
-    may_see_feedback,
     validate,
 )
 from models import (
@@ -34,7 +34,6 @@ from models import (
     FeedbackStatus,
     Interview,
     InterviewStatus,
-    PanelRole,
     PanelSeat,
 )
 
@@ -57,9 +56,9 @@ class FeedbackRefused(Exception):
 
 
 class FeedbackInvalid(Exception):
-    """The form is incomplete: inline errors by block_id."""
+    """The form is incomplete: its problems by field."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: FormErrors) -> None:
         super().__init__(errors)
         self.errors = errors
 
@@ -212,72 +211,10 @@ def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, n
         revision.feedback_id = row.id
         session.add(revision)
     session.flush()
-    digest_if_due(session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback")
-    return SubmitResult(row, changed=True, interview=ctx.interview)
-
-
-def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
-    """Every feedback the loop waits for (scheduled interviews, non-declined, non-shadow seats) is in.
-
-    One statement, however big the loop: owed seats, and how many of them have submitted feedback.
-    "Owed" is feedback_logic.owes_feedback in SQL (not declined, not a shadow): change both together.
-    """
-    owed, submitted = session.execute(
-        select(func.count(PanelSeat.id), func.count(Feedback.id))
-        .join(Interview, PanelSeat.interview_id == Interview.id)
-        .outerjoin(
-            Feedback,
-            and_(
-                Feedback.interview_id == Interview.id,
-                Feedback.interviewer == PanelSeat.user_id,
-                Feedback.status == FeedbackStatus.SUBMITTED,
-            ),
-        )
-        .where(
-            Interview.candidate_loop_id == cl.id,
-            Interview.status == InterviewStatus.SCHEDULED,
-            PanelSeat.declined_at.is_(None),
-            PanelSeat.role != PanelRole.SHADOW,
-        )
-    ).one()
-    return bool(owed) and owed == submitted
-
-
-def digest_if_due(session: Session, cl: CandidateLoop, now: datetime, late_reason: str) -> None:
-    """Plan the digest at once when the last owed feedback is in, or update a posted one."""
-    if cl.digest_ts:
-        planner.plan_digest_now(session, cl.id, now, reason=late_reason)
-    elif loop_feedback_complete(session, cl):
-        planner.plan_digest_now(session, cl.id, now, reason="all_in")
-
-
-def can_see_feedback(
-    session: Session, candidate_loop_id: int, user: str, admins: Collection[str] = ()
-) -> bool:
-    """Blind rule: may `user` see other panelists' feedback on this candidate loop?"""
-    cl = session.get(CandidateLoop, candidate_loop_id)
-    if cl is None:
-        return False
-    submitted = set(
-        session.scalars(
-            select(Feedback.interview_id).where(
-                Feedback.interviewer == user,
-                Feedback.status == FeedbackStatus.SUBMITTED,
-                Feedback.interview_id.in_([i.id for i in cl.interviews]),
-            )
-        )
+    digest_service.digest_if_due(
+        session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback"
     )
-    seats = [
-        SeatFacts(
-            role=s.role,
-            declined=s.declined_at is not None or i.status != InterviewStatus.SCHEDULED,
-            submitted=i.id in submitted,
-        )
-        for i in cl.interviews
-        for s in i.panel
-        if s.user_id == user
-    ]
-    return may_see_feedback(user, seats, cl.recruiter, cl.hiring_manager, admins)
+    return SubmitResult(row, changed=True, interview=ctx.interview)
 
 
 def decline(session: Session, interview_id: int, user: str, now: datetime) -> bool:
@@ -316,26 +253,5 @@ def decline(session: Session, interview_id: int, user: str, now: datetime) -> bo
             now=now,
         )
     session.flush()
-    digest_if_due(session, cl, now, "panel_changed")
-    return True
-
-
-def release_scorecards(
-    session: Session, candidate_loop_id: int, user: str, now: datetime, admins: Collection[str] = ()
-) -> bool:
-    """Show a held-back digest's scores now (the recruiter's call); False if they already were."""
-    _write_lock(session)
-    cl = session.get(CandidateLoop, candidate_loop_id, with_for_update=True)
-    if cl is None:
-        raise FeedbackRefused("That candidate loop no longer exists.", title="Not found")
-    if user not in (cl.recruiter, cl.hiring_manager) and user not in admins:
-        raise FeedbackRefused(
-            ":lock: Only this candidate's recruiter, hiring manager or a loopbot admin can release the "
-            "scorecards before everyone has submitted.",
-            title="Not allowed",
-        )
-    if cl.scorecards_released_at is not None:
-        return False
-    cl.scorecards_released_at = now
-    planner.plan_digest_now(session, cl.id, now, reason="released")
+    digest_service.digest_if_due(session, cl, now, "panel_changed")
     return True

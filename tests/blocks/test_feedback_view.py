@@ -7,8 +7,9 @@ from typing import Any
 
 from blocks import limits
 from blocks.feedback import feedback_view, message_view
+from blocks.feedback_form import FeedbackMeta
 from blocks.ids import CallbackId
-from bot.feedback.logic import FeedbackForm, FeedbackMeta, covered_categories
+from bot.feedback.logic import FeedbackForm, covered_categories
 from tests.support.factories import RUBRIC_SNAPSHOT, kit, kit_question, memory_interview
 
 

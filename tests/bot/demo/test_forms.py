@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from blocks.feedback_form import parse_state
 from bot.demo.forms import Scorecard, answers_for, describe, submitted_view
-from bot.feedback.logic import parse_state
 
 SCALE = ["strong_no", "no", "yes", "strong_yes", "no_signal"]
 

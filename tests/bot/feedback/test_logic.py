@@ -1,4 +1,4 @@
-"""Pure feedback rules: categories covered, parsing a view's state, validation, owing, the blind rule."""
+"""Pure feedback rules: categories covered, validation, owing, the blind rule."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from bot.feedback.logic import (
     form_is_open,
     may_see_feedback,
     owes_feedback,
-    parse_state,
     question_signals,
     scale,
     validate,
@@ -49,42 +48,15 @@ def test_signal_ids_are_stable() -> None:
     assert ids == ["great:q:0", "great:q:1", "negative:q:0"]
 
 
-def test_parse_state_reads_every_kind_of_input() -> None:
-    values = {
-        "rating__learn": {"feedback_field": {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
-        "rating__build": {"feedback_field": {"type": "static_select", "selected_option": None}},
-        "signals__q__g0": {
-            "feedback_field": {"type": "checkboxes", "selected_options": [{"value": "great:q:0"}]}
-        },
-        "signals__q__n0": {
-            "feedback_field": {"type": "checkboxes", "selected_options": [{"value": "negative:q:0"}]}
-        },
-        "note__q": {"feedback_field": {"type": "plain_text_input", "value": "note"}},
-        "note__r": {"feedback_field": {"type": "plain_text_input", "value": None}},
-        "recommendation": {"feedback_field": {"type": "radio_buttons", "selected_option": {"value": "no"}}},
-        "summary": {"feedback_field": {"type": "plain_text_input", "value": "sum"}},
-        "private_note": {"feedback_field": {"type": "plain_text_input", "value": None}},
-        "someone_else": {"x": {"type": "plain_text_input", "value": "ignored"}},
-    }
-    assert parse_state(values) == FeedbackForm(
-        ratings={"learn": "yes"},
-        signals=["great:q:0", "negative:q:0"],
-        question_notes={"q": "note"},
-        recommendation="no",
-        summary="sum",
-        private_note="",
-    )
-
-
-def test_validate_names_each_missing_piece_by_block() -> None:
+def test_validate_names_each_missing_piece_by_field() -> None:
     cats = [Category("learn", "L"), Category("build", "B")]
     errors = validate(FeedbackForm(ratings={"learn": "bogus"}, summary=" " * 40), cats, RUBRIC_SNAPSHOT)
-    assert set(errors) == {"rating__learn", "rating__build", "recommendation", "summary"}
-    assert errors["recommendation"] == ERR_RECOMMENDATION and errors["summary"] == ERR_SUMMARY
+    assert errors and set(errors.ratings) == {"learn", "build"}
+    assert errors.recommendation == ERR_RECOMMENDATION and errors.summary == ERR_SUMMARY
     ok = FeedbackForm(
         ratings={"learn": "no_signal", "build": "strong_no"}, recommendation="strong_no", summary="s" * 30
     )
-    assert validate(ok, cats, RUBRIC_SNAPSHOT) == {}
+    assert not validate(ok, cats, RUBRIC_SNAPSHOT)
 
 
 def test_snapshot_ignores_order_and_empty_notes() -> None:
