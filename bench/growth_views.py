@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bench import common, seed
 from bot.db import make_session_factory
 from bot.delivery.render import render
-from handlers.home import build_home
+from bot.home.publish import build_home
 from models import Delivery, DeliveryKind, Feedback, PanelSeat
 from tests.support.factories import RUBRIC_SNAPSHOT
 

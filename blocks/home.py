@@ -18,7 +18,7 @@ from slack_sdk.models.views import View
 
 from blocks import kit_text as kt
 from blocks import limits
-from blocks.ids import ActionId, CallbackId, OpsId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.message import Message
 from blocks.prep import prep_messages
 from blocks.status import loop_summary
@@ -96,7 +96,7 @@ def _recent(items: list[SeatItem]) -> Block:
 
 def _schedule_button() -> ActionsBlock:
     return ActionsBlock(
-        block_id=OpsId.HOME_SCHEDULE,
+        block_id=BlockId.HOME_SCHEDULE,
         elements=[
             ButtonElement(text="Schedule a candidate", action_id=ActionId.OPEN_SCHEDULE, style="primary")
         ],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clock import Clock, SystemClock
 from bot.delivery.pacing import SharedRate
 from bot.deps import Deps
+from bot.home.publish import home_publisher
 from bot.home.refresh import HomeRefresher, InlineHomes
 from bot.settings import Settings
 
@@ -74,7 +75,7 @@ def create_app(
     App Home refreshes are then published inline too, instead of by a background HomeRefresher.
     Close the refresher with `deps_of(app).homes.close()` when done with the app.
     """
-    from handlers import actions, commands, digest, feedback, home, scheduling
+    from handlers import commands, digest, feedback, home, scheduling
 
     client = client or make_client(settings)
     app = App(
@@ -87,7 +88,7 @@ def create_app(
     deps = Deps(
         settings=settings, session_factory=session_factory, client=client, clock=clock or SystemClock()
     )
-    publish = home.home_publisher(deps)
+    publish = home_publisher(deps)
     if process_before_response:
         deps.homes = InlineHomes(publish)
     else:  # one views.publish schedule for every worker and replica on this database
@@ -98,6 +99,6 @@ def create_app(
     app.use(skip_event_retries)
     app.use(inject_deps(deps))
     # Bolt runs the first listener that matches, trying them in order: the busiest surface goes first.
-    for surface in (feedback, actions, commands, home, scheduling, digest):
-        surface.register(app, deps)
+    for surface in (feedback, commands, home, scheduling, digest):
+        surface.register(app)
     return app

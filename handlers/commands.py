@@ -21,8 +21,7 @@ from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
 from bot.deps import Deps
 from bot.feedback.logic import form_is_open, owes_feedback
 from bot.home.queries import load_home, load_status, runs_loops
-from handlers.home import REFUSAL, reply_privately
-from handlers.scheduling import open_schedule_modal
+from handlers.replies import REFUSAL, open_schedule_modal, reply_privately
 from models import (
     Candidate,
     CandidateLoop,
@@ -177,6 +176,6 @@ def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, conte
     reply_privately(client, body.get("channel_id"), user, message.text, message.blocks_dicts())
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     """Attach this surface's listeners to the app."""
     app.command("/loop")(handle_loop_command)

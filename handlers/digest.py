@@ -10,9 +10,9 @@ from slack_sdk import WebClient
 
 from blocks.ids import ActionId
 from bot.deps import Deps
-from bot.feedback import service as feedback_service
-from bot.feedback.service import FeedbackRefused
-from handlers.home import reply_privately
+from bot.digest import service as digest_service
+from bot.digest.service import ReleaseRefused
+from handlers.replies import reply_privately
 
 log = logging.getLogger("loopbot.digest")
 
@@ -28,8 +28,8 @@ def handle_release_scorecards(
     try:
         with deps.session_factory.begin() as s:
             now, admins = deps.clock.now(), deps.settings.admins
-            released = feedback_service.release_scorecards(s, cl_id, user, now, admins)
-    except FeedbackRefused as refused:
+            released = digest_service.release_scorecards(s, cl_id, user, now, admins)
+    except ReleaseRefused as refused:
         reply_privately(client, channel, user, refused.text, [])
         return
     log.info("digest.released candidate_loop=%s user=%s first=%s", cl_id, user, released)
@@ -41,6 +41,6 @@ def handle_release_scorecards(
     reply_privately(client, channel, user, text, [])
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     """Attach this surface's listeners to the app."""
     app.action(ActionId.RELEASE_SCORECARDS)(handle_release_scorecards)

@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from blocks.feedback import message_view
-from blocks.ids import ActionId, CallbackId, OpsId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.schedule import move_view, reassign_view, schedule_view, scheduled_view
 from blocks.schedule_form import (
     ChangeMeta,
-    Choices,
     InterviewForm,
-    LoopChoice,
     ScheduleForm,
     ScheduleMeta,
     errors_for,
@@ -32,53 +29,14 @@ from blocks.status import status_message, status_view
 from bot import scheduling
 from bot.db import reading
 from bot.deps import Deps
+from bot.home.publish import publish_homes
 from bot.home.queries import load_status, may_manage
 from bot.scheduling import ScheduleRequest, SchedulingError
-from handlers.home import REFUSAL, open_view, publish_homes, reply_privately
-from models import Interview, InterviewType, Loop, LoopStage, QuestionSet
+from bot.scheduling.choices import load_choices
+from handlers.replies import REFUSAL, open_schedule_modal, open_view, reply_privately
+from models import Interview, Loop
 
 log = logging.getLogger("loopbot.scheduling")
-NO_LOOPS = (
-    ":lock: Only a loop's recruiter, hiring manager or a loopbot admin can schedule candidates, "
-    "and you are none of these for any loop. Ask your recruiting team, or an admin to add you to a loop."
-)
-
-
-def load_choices(session: Session, user: str, admins: Collection[str]) -> Choices:
-    """The loops `user` may schedule (all for admins), their stages and question sets, and the types."""
-    stmt = select(Loop).options(selectinload(Loop.stages).selectinload(LoopStage.interview_type))
-    if user not in admins:
-        stmt = stmt.where(or_(Loop.recruiter == user, Loop.hiring_manager == user))
-    loops = list(session.scalars(stmt.order_by(Loop.name).limit(100)))
-    sets = session.execute(
-        select(QuestionSet.rubric_id, QuestionSet.slug, QuestionSet.name)
-        .where(QuestionSet.rubric_id.in_({x.rubric_id for x in loops}))
-        .order_by(QuestionSet.name)
-    ).all()
-    types = session.execute(
-        select(InterviewType.slug, InterviewType.name).order_by(InterviewType.name).limit(100)
-    )
-    return Choices(
-        loops=[
-            LoopChoice(
-                slug=x.slug,
-                name=x.name,
-                hiring_channel=x.hiring_channel,
-                stages=[(st.key, st.name) for st in x.stages],
-                question_sets=[(slug, name) for rid, slug, name in sets if rid == x.rubric_id],
-            )
-            for x in loops
-        ],
-        types=[(slug, name) for slug, name in types],
-    )
-
-
-def open_schedule_modal(client: WebClient, body: dict[str, Any], deps: Deps, user: str) -> None:
-    """Open the scheduling modal (or say why not); call right after ack()."""
-    with reading(deps.session_factory) as s:
-        choices = load_choices(s, user, deps.settings.admins)
-    view = schedule_view(choices) if choices.loops else message_view("Schedule a candidate", NO_LOOPS)
-    open_view(client, body, view)
 
 
 def handle_open_schedule(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -95,9 +53,9 @@ def handle_form_change(ack: Ack, body: dict[str, Any], client: WebClient, contex
     meta = ScheduleMeta.model_validate_json(view["private_metadata"] or "{}")
     form = parse_form(view["state"]["values"], meta)
     action = body["actions"][0]["action_id"]
-    if action == OpsId.ADD_INTERVIEW:
+    if action == ActionId.ADD_INTERVIEW:
         form.interviews.append(InterviewForm())
-    elif action == OpsId.REMOVE_INTERVIEW and len(form.interviews) > 1:
+    elif action == ActionId.REMOVE_INTERVIEW and len(form.interviews) > 1:
         form.interviews.pop()
     with reading(deps.session_factory) as s:
         choices = load_choices(s, body["user"]["id"], deps.settings.admins)
@@ -170,7 +128,7 @@ def handle_schedule_submission(
             ]
     except SchedulingError as exc:
         errors = errors_for(exc.problems, form)
-        moved = {k if k in present else OpsId.CANDIDATE: v for k, v in errors.items()}
+        moved = {k if k in present else BlockId.CANDIDATE: v for k, v in errors.items()}
         log.info("scheduling.refused user=%s problems=%d", user, len(exc.problems))
         ack(response_action="errors", errors=moved)
         return
@@ -221,11 +179,11 @@ def _submit_change(
                 return
             before = {seat.user_id for seat in target.panel}
             if kind == "move":
-                start = datetime.fromtimestamp(int(v[OpsId.NEW_START]), UTC)
+                start = datetime.fromtimestamp(int(v[BlockId.NEW_START]), UTC)
                 i = scheduling.move_interview(s, meta.interview_id, start, deps.settings, now, actor=user)
                 text = ":white_check_mark: Moved. The panel is told and their prep follows the new time."
             else:
-                old, new = str(v.get(OpsId.OLD_USER) or ""), str(v.get(OpsId.NEW_USER) or "")
+                old, new = str(v.get(BlockId.OLD_USER) or ""), str(v.get(BlockId.NEW_USER) or "")
                 i = scheduling.reassign_panelist(
                     s, meta.interview_id, old, new, deps.settings, now, actor=user
                 )
@@ -233,8 +191,8 @@ def _submit_change(
             cl = i.candidate_loop
             people = before | {seat.user_id for seat in i.panel} | {cl.recruiter, cl.hiring_manager, user}
     except SchedulingError as exc:
-        block = OpsId.NEW_START if kind == "move" else OpsId.OLD_USER
-        where = {"new_user": OpsId.NEW_USER, "interview": block}
+        block = BlockId.NEW_START if kind == "move" else BlockId.OLD_USER
+        where = {"new_user": BlockId.NEW_USER, "interview": block}
         errors: dict[str, str] = {}
         for path, message in exc.problems:
             errors[where.get(path, block)] = message
@@ -294,10 +252,10 @@ def handle_cancel(ack: Ack, body: dict[str, Any], client: WebClient, context: Bo
     publish_homes(deps, people)
 
 
-def register(app: App, deps: Deps) -> None:
+def register(app: App) -> None:
     """Attach this surface's listeners to the app."""
     app.action(ActionId.OPEN_SCHEDULE)(handle_open_schedule)
-    for action in (OpsId.CHOOSE_LOOP, OpsId.ADD_INTERVIEW, OpsId.REMOVE_INTERVIEW):
+    for action in (ActionId.CHOOSE_LOOP, ActionId.ADD_INTERVIEW, ActionId.REMOVE_INTERVIEW):
         app.action(action)(handle_form_change)
     app.view(CallbackId.SCHEDULE)(handle_schedule_submission)
     app.action(ActionId.MOVE_INTERVIEW)(handle_move_button)

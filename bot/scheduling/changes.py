@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from blocks.text import esc, slack_date
 from bot.delivery import planner
-from bot.feedback import service as feedback_service
+from bot.digest import service as digest_service
 from bot.scheduling.assignment import Booking, double_bookings
 from bot.scheduling.requests import SchedulingError
 from bot.settings import Settings
@@ -99,7 +99,7 @@ def reassign_panelist(
         now=now,
     )
     # A posted digest shows the panel (and holds scores while someone owes feedback): keep it current.
-    feedback_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
+    digest_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
     log.info(
         "scheduling.reassigned interview=%s by=%s old=%s new=%s", interview.id, actor, old_user, new_user
     )
@@ -126,7 +126,7 @@ def cancel_interview(
                 now=now,
             )
     # The cancelled interview may have been all the loop was waiting for: post or update its digest.
-    feedback_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
+    digest_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
     log.info("scheduling.cancelled interview=%s by=%s", interview.id, actor)
     return interview
 

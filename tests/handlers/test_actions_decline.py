@@ -13,7 +13,7 @@ from bot.clock import FakeClock
 from bot.delivery import planner
 from bot.deps import Deps
 from bot.settings import Settings
-from handlers.actions import handle_cant_make_it, open_feedback_modal
+from handlers.feedback import handle_cant_make_it, open_feedback_modal
 from models import Delivery, DeliveryKind, Interview, PanelSeat
 from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
 

@@ -18,8 +18,13 @@ from bot.clock import FakeClock
 from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
 from bot.settings import Settings
-from handlers.actions import handle_open_feedback, open_feedback_modal
-from handlers.feedback import BUSY, handle_feedback_closed, handle_feedback_submission
+from handlers.feedback import (
+    BUSY,
+    handle_feedback_closed,
+    handle_feedback_submission,
+    handle_open_feedback,
+    open_feedback_modal,
+)
 from models import Feedback, FeedbackRevision
 from tests.support.factories import snapshot_interview
 from tests.support.slack_payloads import (

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.ids import ActionId
 from bot.deps import Deps
+from bot.home.publish import build_home
 from bot.home.queries import load_home, load_status, runs_loops
 from handlers.home import (
-    build_home,
     handle_app_home_opened,
     handle_show_status,
     handle_view_full_kit,

@@ -10,7 +10,8 @@ from bot.clock import FakeClock
 from bot.deps import Deps
 from handlers.digest import handle_release_scorecards
 from models import CandidateLoop, Delivery, DeliveryKind
-from tests.support.slack_payloads import FakeAck, FakeClient, LoopData, block_action
+from tests.support.factories import snapshot_interview
+from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
 
 
 def _click(deps: Deps, client: FakeClient, loop: LoopData, user: str) -> FakeAck:
@@ -54,3 +55,19 @@ def test_the_hiring_manager_releases_them_once(
     assert _state(session_factory, loop_data) == (released, keys)  # a second click changes nothing
     texts = [r["text"] for r in fake_client.named("chat_postEphemeral")]
     assert texts[0].startswith(":unlock: Released") and texts[1] == "The scorecards were already released."
+
+
+def test_a_hiring_manager_who_owes_feedback_cannot_release_the_scores(
+    deps: Deps,
+    fake_client: FakeClient,
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Blind rule: sitting on the panel without having submitted, the manager would read the others first."""
+    with session_factory.begin() as s:
+        i = snapshot_interview(s, [("U0MANAGER", "lead"), ("U2", "interviewer")], starts_at=START)
+        loop = LoopData(interview_id=i.id, candidate_loop_id=i.candidate_loop_id)
+    _click(deps, fake_client, loop, "U0MANAGER")
+    assert _state(session_factory, loop) == (None, [])
+    [reply] = fake_client.named("chat_postEphemeral")
+    assert reply["user"] == "U0MANAGER" and "your own feedback is not in yet" in reply["text"]
+    assert "Open feedback form" in reply["text"]  # says what to do next

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.ids import ActionId, OpsId
+from blocks.ids import ActionId, BlockId
 from bot.clock import FakeClock
 from bot.content.importer import import_bundle
 from bot.content.loader import load_content
@@ -75,19 +75,19 @@ def team_interview(
     n: int, start: datetime, lead: str, interviewers: list[str] | None = None
 ) -> dict[str, Any]:
     return {
-        f"{OpsId.STAGE}{n}": opt("team-interviews"),
-        f"{OpsId.START}{n}": {"selected_date_time": int(start.timestamp())},
-        f"{OpsId.LEAD}{n}": {"selected_users": [lead] if lead else []},
-        f"{OpsId.INTERVIEWERS}{n}": {"selected_users": interviewers or []},
+        f"{BlockId.STAGE}{n}": opt("team-interviews"),
+        f"{BlockId.START}{n}": {"selected_date_time": int(start.timestamp())},
+        f"{BlockId.LEAD}{n}": {"selected_users": [lead] if lead else []},
+        f"{BlockId.INTERVIEWERS}{n}": {"selected_users": interviewers or []},
     }
 
 
 def planned_view(deps: Deps, client: FakeClient) -> dict[str, Any]:
     """The modal after choosing the infra loop and adding a second interview."""
     first = open_modal(deps, client)
-    answers = {OpsId.CANDIDATE: {"value": "<!channel> Eve"}, OpsId.LOOP: opt("infrastructure-manager")}
-    chosen = choose(deps, client, first, answers, OpsId.CHOOSE_LOOP)
-    return choose(deps, client, chosen, team_interview(0, T1, "U0ALICE"), OpsId.ADD_INTERVIEW)
+    answers = {BlockId.CANDIDATE: {"value": "<!channel> Eve"}, BlockId.LOOP: opt("infrastructure-manager")}
+    chosen = choose(deps, client, first, answers, ActionId.CHOOSE_LOOP)
+    return choose(deps, client, chosen, team_interview(0, T1, "U0ALICE"), ActionId.ADD_INTERVIEW)
 
 
 def submit(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str = RECRUITER) -> FakeAck:
@@ -101,7 +101,7 @@ def test_schedule_modal_is_for_recruiters_hiring_managers_and_admins(
     deps: Deps, fake_client: FakeClient, content: None
 ) -> None:
     view = open_modal(deps, fake_client)
-    loops = next(b for b in view["blocks"] if b.get("block_id") == OpsId.LOOP)["element"]["options"]
+    loops = next(b for b in view["blocks"] if b.get("block_id") == BlockId.LOOP)["element"]["options"]
     assert {o["value"] for o in loops} == {
         "infrastructure-manager",
         "software-engineer",
@@ -118,13 +118,14 @@ def test_choosing_a_loop_and_adding_an_interview_keep_what_was_typed(
 ) -> None:
     view = planned_view(deps, fake_client)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks[OpsId.CANDIDATE]["element"]["initial_value"] == "<!channel> Eve"
-    assert blocks[f"{OpsId.STAGE}0"]["element"]["initial_option"]["value"] == "team-interviews"
-    assert blocks[f"{OpsId.LEAD}0"]["element"]["initial_users"] == ["U0ALICE"]
+    assert blocks[BlockId.CANDIDATE]["element"]["initial_value"] == "<!channel> Eve"
+    assert blocks[f"{BlockId.STAGE}0"]["element"]["initial_option"]["value"] == "team-interviews"
+    assert blocks[f"{BlockId.LEAD}0"]["element"]["initial_users"] == ["U0ALICE"]
     assert (
-        f"{OpsId.STAGE}1" in blocks and blocks[OpsId.CHANNEL]["element"]["initial_conversation"] == "C0HIRING"
+        f"{BlockId.STAGE}1" in blocks
+        and blocks[BlockId.CHANNEL]["element"]["initial_conversation"] == "C0HIRING"
     )
-    sets = {o["value"] for o in blocks[f"{OpsId.QUESTION_SET}0"]["element"]["options"]}
+    sets = {o["value"] for o in blocks[f"{BlockId.QUESTION_SET}0"]["element"]["options"]}
     assert {"auto", "im-set-a", "im-set-b", "im-set-c"} <= sets
 
 
@@ -139,23 +140,23 @@ def test_problems_come_back_inline_and_nothing_is_written(
     [ack] = submit(deps, view, answers).calls
     assert ack == {
         "response_action": "errors",
-        "errors": {f"{OpsId.LEAD}0": "Choose the panel: at least a lead."},
+        "errors": {f"{BlockId.LEAD}0": "Choose the panel: at least a lead."},
     }
-    answers[f"{OpsId.INTERVIEWERS}0"] = {"selected_users": ["U0DAVE"]}  # a panel, but no lead
+    answers[f"{BlockId.INTERVIEWERS}0"] = {"selected_users": ["U0DAVE"]}  # a panel, but no lead
     [ack] = submit(deps, view, answers).calls
-    assert set(ack["errors"]) == {f"{OpsId.LEAD}0", f"{OpsId.START}1"}, ack["errors"]
-    assert "needs 1 lead" in ack["errors"][f"{OpsId.LEAD}0"]
+    assert set(ack["errors"]) == {f"{BlockId.LEAD}0", f"{BlockId.START}1"}, ack["errors"]
+    assert "needs 1 lead" in ack["errors"][f"{BlockId.LEAD}0"]
     clash = {
         **team_interview(0, T1, "U0ALICE"),
         **team_interview(1, T1 + timedelta(minutes=10), "U0BOB", ["U0ALICE"]),
     }
     [ack] = submit(deps, view, clash).calls
     assert (
-        list(ack["errors"]) == [f"{OpsId.INTERVIEWERS}1"]
-        and "U0ALICE" in ack["errors"][f"{OpsId.INTERVIEWERS}1"]
+        list(ack["errors"]) == [f"{BlockId.INTERVIEWERS}1"]
+        and "U0ALICE" in ack["errors"][f"{BlockId.INTERVIEWERS}1"]
     )
     [ack] = submit(deps, view, team_interview(0, T1, "U0ALICE"), user="U0ENGLEAD").calls
-    assert "Only this loop's recruiter" in ack["errors"][OpsId.LOOP]
+    assert "Only this loop's recruiter" in ack["errors"][BlockId.LOOP]
     with session_factory() as s:
         assert s.scalars(select(CandidateLoop)).all() == []
 
@@ -235,12 +236,12 @@ def test_move_is_refused_to_others_and_moves_for_the_recruiter(
         FakeAck(), block_action(RECRUITER, ActionId.MOVE_INTERVIEW, str(i.id)), fake_client, ctx(deps)
     )
     view = opened(fake_client)
-    past = {OpsId.NEW_START: {"selected_date_time": int((NOW - timedelta(hours=1)).timestamp())}}
+    past = {BlockId.NEW_START: {"selected_date_time": int((NOW - timedelta(hours=1)).timestamp())}}
     [ack] = change_submission(deps, "move", view, past, RECRUITER).calls
-    assert ack == {"response_action": "errors", "errors": {OpsId.NEW_START: "starts in the past"}}
+    assert ack == {"response_action": "errors", "errors": {BlockId.NEW_START: "starts in the past"}}
     later = T1 + timedelta(days=1)
     [ack] = change_submission(
-        deps, "move", view, {OpsId.NEW_START: {"selected_date_time": int(later.timestamp())}}, MANAGER
+        deps, "move", view, {BlockId.NEW_START: {"selected_date_time": int(later.timestamp())}}, MANAGER
     ).calls
     assert ack["response_action"] == "update"
     with session_factory() as s:
@@ -255,13 +256,13 @@ def test_reassign_swaps_the_seat_or_says_why_not(
         FakeAck(), block_action(RECRUITER, ActionId.REASSIGN_PANELIST, str(i.id)), fake_client, ctx(deps)
     )
     view = opened(fake_client)
-    old = {OpsId.OLD_USER: {"selected_option": {"value": "U0DAVE"}}}
+    old = {BlockId.OLD_USER: {"selected_option": {"value": "U0DAVE"}}}
     [ack] = change_submission(
-        deps, "reassign", view, {**old, OpsId.NEW_USER: {"selected_user": "U0ALICE"}}, RECRUITER
+        deps, "reassign", view, {**old, BlockId.NEW_USER: {"selected_user": "U0ALICE"}}, RECRUITER
     ).calls
-    assert ack["response_action"] == "errors" and "already on" in ack["errors"][OpsId.NEW_USER]
+    assert ack["response_action"] == "errors" and "already on" in ack["errors"][BlockId.NEW_USER]
     [ack] = change_submission(
-        deps, "reassign", view, {**old, OpsId.NEW_USER: {"selected_user": "U0ERIN"}}, RECRUITER
+        deps, "reassign", view, {**old, BlockId.NEW_USER: {"selected_user": "U0ERIN"}}, RECRUITER
     ).calls
     assert ack["response_action"] == "update"
     with session_factory() as s:

@@ -21,7 +21,7 @@ from blocks.ids import ActionId, BlockId
 from blocks.prep import prep_messages
 from bot.app import create_app
 from bot.clock import FakeClock
-from bot.feedback import service as feedback_service
+from bot.feedback import blind
 from bot.settings import Settings
 from bot.standin import StandIn, dm_id
 from bot.standin.signing import (
@@ -207,7 +207,7 @@ def test_non_panelist_is_refused_and_blind_rule_holds(
 
     def sees(user: str) -> bool:
         with fresh_session_factory() as s:
-            return feedback_service.can_see_feedback(s, loop.candidate_loop_id, user)
+            return blind.can_see_feedback(s, loop.candidate_loop_id, user)
 
     assert not sees(LEAD) and not sees(PAIR)
     send_view(app, "submit", view, complete_answers(view))

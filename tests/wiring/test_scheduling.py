@@ -17,7 +17,7 @@ from slack_bolt import App, BoltRequest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.ids import ActionId, OpsId
+from blocks.ids import ActionId, BlockId
 from bot.app import create_app
 from bot.clock import FakeClock
 from bot.content.importer import import_bundle
@@ -98,17 +98,17 @@ def schedule_through_the_modal(app: App, standin: StandIn) -> None:
     assert send(app, body).status == 200
     assert [c.outcome for c in done(standin, "views.open")] == ["ok"]
     [view] = standin.modal_stack(RECRUITER)
-    answers = {OpsId.CANDIDATE: {"value": "<!channel> Eve"}, OpsId.LOOP: opt("infrastructure-manager")}
-    action = block_actions_payload(RECRUITER, OpsId.CHOOSE_LOOP, view=submitted(view, answers))
+    answers = {BlockId.CANDIDATE: {"value": "<!channel> Eve"}, BlockId.LOOP: opt("infrastructure-manager")}
+    action = block_actions_payload(RECRUITER, ActionId.CHOOSE_LOOP, view=submitted(view, answers))
     assert send(app, interaction_body(action)).status == 200
     assert [c.outcome for c in done(standin, "views.update")] == ["ok"]
     [view] = standin.modal_stack(RECRUITER)
     answers = {
-        OpsId.CANDIDATE: {"value": "<!channel> Eve"},
-        f"{OpsId.STAGE}0": opt("team-interviews"),
-        f"{OpsId.START}0": {"selected_date_time": int(T1.timestamp())},
-        f"{OpsId.LEAD}0": {"selected_users": [LEAD]},
-        f"{OpsId.INTERVIEWERS}0": {"selected_users": [PAIR]},
+        BlockId.CANDIDATE: {"value": "<!channel> Eve"},
+        f"{BlockId.STAGE}0": opt("team-interviews"),
+        f"{BlockId.START}0": {"selected_date_time": int(T1.timestamp())},
+        f"{BlockId.LEAD}0": {"selected_users": [LEAD]},
+        f"{BlockId.INTERVIEWERS}0": {"selected_users": [PAIR]},
     }
     response = send(app, interaction_body(view_submission_payload(RECRUITER, submitted(view, answers))))
     reply = json.loads(response.body)

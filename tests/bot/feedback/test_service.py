@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.feedback import blind
 from bot.feedback import service as svc
 from bot.feedback.logic import FeedbackForm
 from models import CandidateLoop, Delivery, DeliveryKind, Feedback, FeedbackRevision
@@ -97,7 +98,7 @@ def test_blind_rule(session_factory: sessionmaker[Session], loop_data: LoopData)
 
     def sees(user: str, admins: tuple[str, ...] = ()) -> bool:
         with session_factory() as s:
-            return svc.can_see_feedback(s, cl_id, user, admins)
+            return blind.can_see_feedback(s, cl_id, user, admins)
 
     assert not sees("U1") and not sees("U2")
     assert sees("U3")  # a shadow owes nothing, so has nothing left to be biased on
@@ -116,11 +117,11 @@ def test_a_hiring_manager_on_the_panel_must_submit_first(session_factory: sessio
         i = snapshot_interview(s, [("U0MANAGER", "lead")], starts_at=datetime(2026, 12, 2, 15, tzinfo=UTC))
         cl_id, interview_id = i.candidate_loop_id, i.id
     with session_factory() as s:
-        assert not svc.can_see_feedback(s, cl_id, "U0MANAGER")
+        assert not blind.can_see_feedback(s, cl_id, "U0MANAGER")
     with session_factory.begin() as s:
         svc.submit(s, interview_id, "U0MANAGER", _good(), datetime(2026, 12, 2, 17, tzinfo=UTC))
     with session_factory() as s:
-        assert svc.can_see_feedback(s, cl_id, "U0MANAGER")
+        assert blind.can_see_feedback(s, cl_id, "U0MANAGER")
 
 
 def test_racing_submissions_store_one_feedback(fresh_session_factory: sessionmaker[Session]) -> None:
