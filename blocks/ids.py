@@ -23,35 +23,29 @@ class ActionId(StrEnum):
     CANCEL_INTERVIEW = "cancel_interview"
     SHOW_STATUS = "show_status"
     RELEASE_SCORECARDS = "release_scorecards"
-    # slack-core: the one action_id of each input in the feedback modal (block ids tell them apart).
+    # The one action_id of each input in the feedback modal (block ids tell them apart).
     FEEDBACK_FIELD = "feedback_field"
+    # The scheduling modal: loop chosen, interview added or removed, and the action_id of each of its inputs.
+    ADD_INTERVIEW = "add_interview"
+    REMOVE_INTERVIEW = "remove_interview"
+    CHOOSE_LOOP = "choose_loop"
+    SCHEDULE_FIELD = "schedule_field"
 
 
 class BlockId(StrEnum):
     RECOMMENDATION = "recommendation"
     SUMMARY = "summary"
     PRIVATE_NOTE = "private_note"
-    SIGNALS = "signals"
     # Per-category and per-question blocks are RATING_PREFIX + category key / NOTE_PREFIX + question slug.
     RATING_PREFIX = "rating__"
     NOTE_PREFIX = "note__"
     SIGNALS_PREFIX = "signals__"
-    # slack-core: the buttons under a prep DM / feedback request, and their confirmation.
+    # The buttons under a prep DM / feedback request, and their confirmation.
     PREP_ACTIONS = "prep_actions"
     PREP_CONFIRMATION = "prep_confirmation"
     FEEDBACK_HEADER = "feedback_header"
-
-
-class OpsId(StrEnum):
-    """slack-ops: App Home, /loop status and the scheduling modal (block ids end in `__<n>` per interview)."""
-
-    # actions
-    ADD_INTERVIEW = "add_interview"
-    REMOVE_INTERVIEW = "remove_interview"
-    CHOOSE_LOOP = "choose_loop"
-    SCHEDULE_FIELD = "schedule_field"
-    RESEND_PREP = "resend_prep"
-    # blocks of the scheduling modal
+    # The scheduling modal's blocks (per-interview ones end in `__<n>`), the move / reassign modals,
+    # the status view and App Home.
     CANDIDATE = "sched_candidate"
     LOOP = "sched_loop"
     CHANNEL = "sched_channel"
@@ -65,7 +59,6 @@ class OpsId(StrEnum):
     QUESTION_SET = "sched_question_set__"
     CONSENT = "sched_consent__"
     INTERVIEW_TOOLS = "sched_tools"
-    # blocks of the move / reassign modals and the status view
     NEW_START = "move_start"
     OLD_USER = "reassign_old"
     NEW_USER = "reassign_new"

@@ -29,7 +29,7 @@ from slack_sdk.models.views import View
 
 from blocks import kit_text as kt
 from blocks import limits
-from blocks.ids import CallbackId, OpsId
+from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.schedule_form import (
     AUTO,
     ChangeMeta,
@@ -42,7 +42,7 @@ from blocks.schedule_form import (
 from blocks.text import esc, mention, slack_date
 from models import Interview
 
-FIELD = OpsId.SCHEDULE_FIELD
+FIELD = ActionId.SCHEDULE_FIELD
 MAX_INTERVIEWS = 7
 
 
@@ -73,12 +73,12 @@ def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Ch
     blocks: list[Block] = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=f"*Interview {n + 1}*"))]
     if loop.stages:
         element = _select(_options(loop.stages), form.stage, "Choose a stage")
-        blocks.append(InputBlock(block_id=f"{OpsId.STAGE}{n}", label="Stage", element=element))
+        blocks.append(InputBlock(block_id=f"{BlockId.STAGE}{n}", label="Stage", element=element))
     if choices.types:
         element = _select(_options(choices.types), form.type, "The stage's type")
         blocks.append(
             InputBlock(
-                block_id=f"{OpsId.TYPE}{n}",
+                block_id=f"{BlockId.TYPE}{n}",
                 label="Interview type",
                 element=element,
                 optional=True,
@@ -87,12 +87,12 @@ def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Ch
         )
     blocks += [
         InputBlock(
-            block_id=f"{OpsId.START}{n}",
+            block_id=f"{BlockId.START}{n}",
             label="Starts at",
             element=DateTimePickerElement(action_id=FIELD, initial_date_time=form.start),
         ),
         InputBlock(
-            block_id=f"{OpsId.DURATION}{n}",
+            block_id=f"{BlockId.DURATION}{n}",
             label="Duration (minutes)",
             optional=True,
             hint="Leave empty for the interview type's usual length.",
@@ -104,27 +104,27 @@ def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Ch
                 initial_value=form.duration,
             ),
         ),
-        InputBlock(block_id=f"{OpsId.LEAD}{n}", label="Lead", element=_users(form.lead, 1), optional=True),
+        InputBlock(block_id=f"{BlockId.LEAD}{n}", label="Lead", element=_users(form.lead, 1), optional=True),
         InputBlock(
-            block_id=f"{OpsId.INTERVIEWERS}{n}",
+            block_id=f"{BlockId.INTERVIEWERS}{n}",
             label="Interviewers",
             element=_users(form.interviewers),
             optional=True,
         ),
         InputBlock(
-            block_id=f"{OpsId.SHADOWS}{n}",
+            block_id=f"{BlockId.SHADOWS}{n}",
             label="Shadows (silent observers)",
             element=_users(form.shadows),
             optional=True,
         ),
         InputBlock(
-            block_id=f"{OpsId.QUESTION_SET}{n}",
+            block_id=f"{BlockId.QUESTION_SET}{n}",
             label="Lead's question set",
             optional=True,
             element=_select(_options(sets), form.question_set or AUTO, "Automatic"),
         ),
         InputBlock(
-            block_id=f"{OpsId.CONSENT}{n}",
+            block_id=f"{BlockId.CONSENT}{n}",
             label="Recording",
             optional=True,
             element=CheckboxesElement(
@@ -142,25 +142,25 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
     channel = form.channel or (loop.hiring_channel if loop else None) or None
     blocks: list[Block] = [
         InputBlock(
-            block_id=OpsId.CANDIDATE,
+            block_id=BlockId.CANDIDATE,
             label="Candidate name",
             element=PlainTextInputElement(
                 action_id=FIELD, initial_value=form.candidate or None, max_length=200, placeholder="Full name"
             ),
         ),
         InputBlock(
-            block_id=OpsId.LOOP,
+            block_id=BlockId.LOOP,
             label="Loop",
             dispatch_action=True,
             element=_select(
                 _options([(x.slug, x.name) for x in choices.loops]),
                 loop.slug if loop else None,
                 "Choose a loop",
-                OpsId.CHOOSE_LOOP,
+                ActionId.CHOOSE_LOOP,
             ),
         ),
         InputBlock(
-            block_id=OpsId.CHANNEL,
+            block_id=BlockId.CHANNEL,
             label="Hiring channel",
             optional=True,
             hint="Where the debrief digest goes; empty for the loop's channel.",
@@ -181,11 +181,13 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
             blocks += _interview_blocks(n, interview, loop, choices)
         tools = []
         if count < MAX_INTERVIEWS:
-            tools.append(ButtonElement(text="Add interview", action_id=OpsId.ADD_INTERVIEW, value=str(count)))
+            tools.append(
+                ButtonElement(text="Add interview", action_id=ActionId.ADD_INTERVIEW, value=str(count))
+            )
         if count > 1:
-            tools.append(ButtonElement(text="Remove last interview", action_id=OpsId.REMOVE_INTERVIEW))
+            tools.append(ButtonElement(text="Remove last interview", action_id=ActionId.REMOVE_INTERVIEW))
         if tools:
-            blocks.append(ActionsBlock(block_id=OpsId.INTERVIEW_TOOLS, elements=tools))
+            blocks.append(ActionsBlock(block_id=BlockId.INTERVIEW_TOOLS, elements=tools))
     meta = ScheduleMeta(loop=loop.slug if loop else None, count=count).model_dump_json()
     view = View(
         type="modal",
@@ -230,7 +232,7 @@ def move_view(interview: Interview) -> View:
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, now {slack_date(interview.starts_at)}.")
             ),
             InputBlock(
-                block_id=OpsId.NEW_START,
+                block_id=BlockId.NEW_START,
                 label="New start",
                 element=DateTimePickerElement(
                     action_id=FIELD, initial_date_time=int(interview.starts_at.timestamp())
@@ -272,9 +274,9 @@ def reassign_view(interview: Interview) -> View:
             SectionBlock(
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, {slack_date(interview.starts_at)}.")
             ),
-            InputBlock(block_id=OpsId.OLD_USER, label="Who is replaced", element=old),
+            InputBlock(block_id=BlockId.OLD_USER, label="Who is replaced", element=old),
             InputBlock(
-                block_id=OpsId.NEW_USER,
+                block_id=BlockId.NEW_USER,
                 label="Who takes their place",
                 element=UserSelectElement(action_id=FIELD, placeholder="Choose a person"),
             ),

@@ -14,14 +14,14 @@ from typing import Any
 from pydantic import BaseModel
 
 from blocks import limits
-from blocks.ids import OpsId
+from blocks.ids import BlockId
 from models import PanelRole
 
 AUTO = "auto"
 ROLE_BLOCKS = {
-    PanelRole.LEAD: OpsId.LEAD,
-    PanelRole.INTERVIEWER: OpsId.INTERVIEWERS,
-    PanelRole.SHADOW: OpsId.SHADOWS,
+    PanelRole.LEAD: BlockId.LEAD,
+    PanelRole.INTERVIEWER: BlockId.INTERVIEWERS,
+    PanelRole.SHADOW: BlockId.SHADOWS,
 }
 
 
@@ -114,25 +114,25 @@ def parse_form(state: dict[str, dict[str, Any]], meta: ScheduleMeta) -> Schedule
     v = values(state)
     interviews = []
     for n in range(meta.count):
-        start = v.get(f"{OpsId.START}{n}")
-        qs = v.get(f"{OpsId.QUESTION_SET}{n}")
+        start = v.get(f"{BlockId.START}{n}")
+        qs = v.get(f"{BlockId.QUESTION_SET}{n}")
         interviews.append(
             InterviewForm(
-                stage=v.get(f"{OpsId.STAGE}{n}"),
-                type=v.get(f"{OpsId.TYPE}{n}"),
+                stage=v.get(f"{BlockId.STAGE}{n}"),
+                type=v.get(f"{BlockId.TYPE}{n}"),
                 start=int(start) if start else None,
-                duration=str(v[f"{OpsId.DURATION}{n}"]) if v.get(f"{OpsId.DURATION}{n}") else None,
-                lead=v.get(f"{OpsId.LEAD}{n}") or [],
-                interviewers=v.get(f"{OpsId.INTERVIEWERS}{n}") or [],
-                shadows=v.get(f"{OpsId.SHADOWS}{n}") or [],
+                duration=str(v[f"{BlockId.DURATION}{n}"]) if v.get(f"{BlockId.DURATION}{n}") else None,
+                lead=v.get(f"{BlockId.LEAD}{n}") or [],
+                interviewers=v.get(f"{BlockId.INTERVIEWERS}{n}") or [],
+                shadows=v.get(f"{BlockId.SHADOWS}{n}") or [],
                 question_set=None if qs in (None, AUTO) else qs,
-                consent=bool(v.get(f"{OpsId.CONSENT}{n}")),
+                consent=bool(v.get(f"{BlockId.CONSENT}{n}")),
             )
         )
     return ScheduleForm(
-        candidate=str(v.get(OpsId.CANDIDATE) or ""),
-        loop=v.get(OpsId.LOOP) or meta.loop,
-        channel=v.get(OpsId.CHANNEL),
+        candidate=str(v.get(BlockId.CANDIDATE) or ""),
+        loop=v.get(BlockId.LOOP) or meta.loop,
+        channel=v.get(BlockId.CHANNEL),
         interviews=interviews,
     )
 
@@ -147,31 +147,31 @@ _ROLE_IN_MESSAGE = re.compile(r"(?:has no|needs [\d to]+) (lead|interviewer|shad
 def error_block(path: str, message: str, form: ScheduleForm) -> str:
     """The block_id that shows a scheduling problem at `path` (see bot.scheduling.SchedulingError)."""
     parts = path.split(".")
-    top = {"candidate": OpsId.CANDIDATE, "loop": OpsId.LOOP, "hiring_channel": OpsId.CHANNEL}
+    top = {"candidate": BlockId.CANDIDATE, "loop": BlockId.LOOP, "hiring_channel": BlockId.CHANNEL}
     if parts[0] != "interviews" or len(parts) < 2 or not parts[1].isdigit():
-        return top.get(parts[0], OpsId.CANDIDATE)
+        return top.get(parts[0], BlockId.CANDIDATE)
     n = int(parts[1])
     if n >= len(form.interviews):
-        return OpsId.CANDIDATE
+        return BlockId.CANDIDATE
     rest = parts[2:]
     simple = {
-        "stage": OpsId.STAGE,
-        "type": OpsId.TYPE,
-        "start": OpsId.START,
-        "duration_minutes": OpsId.DURATION,
-        "recording_consent": OpsId.CONSENT,
+        "stage": BlockId.STAGE,
+        "type": BlockId.TYPE,
+        "start": BlockId.START,
+        "duration_minutes": BlockId.DURATION,
+        "recording_consent": BlockId.CONSENT,
     }
     if rest and rest[0] in simple:
         return f"{simple[rest[0]]}{n}"
     if rest[:1] == ["panel"]:
         if len(rest) >= 3 and rest[2] == "question_set":
-            return f"{OpsId.QUESTION_SET}{n}"
+            return f"{BlockId.QUESTION_SET}{n}"
         panel = form.interviews[n].panel()
         if len(rest) >= 2 and rest[1].isdigit() and int(rest[1]) < len(panel):
             return f"{ROLE_BLOCKS[panel[int(rest[1])][1]]}{n}"
         match = _ROLE_IN_MESSAGE.search(message)
-        return f"{ROLE_BLOCKS[PanelRole(match.group(1))] if match else OpsId.LEAD}{n}"
-    return f"{OpsId.STAGE}{n}"
+        return f"{ROLE_BLOCKS[PanelRole(match.group(1))] if match else BlockId.LEAD}{n}"
+    return f"{BlockId.STAGE}{n}"
 
 
 def errors_for(problems: list[tuple[str, str]], form: ScheduleForm) -> dict[str, str]:

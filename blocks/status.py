@@ -19,7 +19,7 @@ from slack_sdk.models.views import View
 
 from blocks import kit_text as kt
 from blocks import limits
-from blocks.ids import ActionId, OpsId
+from blocks.ids import ActionId, BlockId
 from blocks.message import Message
 from blocks.text import esc, mention, slack_date
 from models import CandidateLoop, Interview, InterviewStatus, PanelRole, PanelSeat
@@ -87,7 +87,7 @@ def loop_summary(cl: CandidateLoop, submitted: Submitted, now: datetime) -> str:
 def _actions(interview: Interview) -> ActionsBlock:
     value = str(interview.id)
     return ActionsBlock(
-        block_id=f"{OpsId.STATUS_ACTIONS}{interview.id}",
+        block_id=f"{BlockId.STATUS_ACTIONS}{interview.id}",
         elements=[
             ButtonElement(text="Move", action_id=ActionId.MOVE_INTERVIEW, value=value),
             ButtonElement(text="Reassign a panelist", action_id=ActionId.REASSIGN_PANELIST, value=value),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from blocks import limits
-from blocks.ids import OpsId
+from blocks.ids import ActionId, BlockId
 from blocks.schedule import MAX_INTERVIEWS, move_view, reassign_view, schedule_view, scheduled_view
 from blocks.schedule_form import (
     Choices,
@@ -78,13 +78,15 @@ def form(n: int = 1) -> ScheduleForm:
 def test_interviews_appear_once_a_loop_is_chosen() -> None:
     view = schedule_view(CHOICES).to_dict()
     ids = [b.get("block_id") for b in view["blocks"]]
-    assert ids[:3] == [OpsId.CANDIDATE, OpsId.LOOP, OpsId.CHANNEL]
-    assert f"{OpsId.STAGE}0" not in ids and "Choose a loop" in json.dumps(view)
+    assert ids[:3] == [BlockId.CANDIDATE, BlockId.LOOP, BlockId.CHANNEL]
+    assert f"{BlockId.STAGE}0" not in ids and "Choose a loop" in json.dumps(view)
     loop_block = view["blocks"][1]
-    assert loop_block["dispatch_action"] is True and loop_block["element"]["action_id"] == OpsId.CHOOSE_LOOP
+    assert (
+        loop_block["dispatch_action"] is True and loop_block["element"]["action_id"] == ActionId.CHOOSE_LOOP
+    )
     single = schedule_view(Choices(loops=[INFRA])).to_dict()
-    assert f"{OpsId.STAGE}0" in [b.get("block_id") for b in single["blocks"]]
-    channel = next(b for b in single["blocks"] if b.get("block_id") == OpsId.CHANNEL)
+    assert f"{BlockId.STAGE}0" in [b.get("block_id") for b in single["blocks"]]
+    channel = next(b for b in single["blocks"] if b.get("block_id") == BlockId.CHANNEL)
     assert channel["element"]["initial_conversation"] == "C0HIRING"  # the loop's channel by default
 
 
@@ -98,7 +100,7 @@ def test_a_typed_form_survives_a_rebuild() -> None:
 
 def test_the_question_set_defaults_to_automatic() -> None:
     view = schedule_view(CHOICES, ScheduleForm(loop="infra")).to_dict()
-    block = next(b for b in view["blocks"] if b.get("block_id") == f"{OpsId.QUESTION_SET}0")
+    block = next(b for b in view["blocks"] if b.get("block_id") == f"{BlockId.QUESTION_SET}0")
     assert block["element"]["initial_option"]["value"] == "auto"
     parsed = parse_form(state_of(view), ScheduleMeta(loop="infra", count=1))
     assert parsed.interviews[0].question_set is None
@@ -108,35 +110,35 @@ def test_the_biggest_form_fits_a_modal_and_offers_no_more_interviews() -> None:
     view = schedule_view(CHOICES, form(MAX_INTERVIEWS))
     limits.check_view(view)
     data = json.dumps(view.to_dict())
-    assert OpsId.ADD_INTERVIEW not in data and OpsId.REMOVE_INTERVIEW in data
-    assert OpsId.ADD_INTERVIEW in json.dumps(schedule_view(CHOICES, form(1)).to_dict())
+    assert ActionId.ADD_INTERVIEW not in data and ActionId.REMOVE_INTERVIEW in data
+    assert ActionId.ADD_INTERVIEW in json.dumps(schedule_view(CHOICES, form(1)).to_dict())
 
 
 def test_problems_land_on_the_right_block() -> None:
     f = form(2)
-    assert error_block("candidate", "x", f) == OpsId.CANDIDATE
-    assert error_block("hiring_channel", "x", f) == OpsId.CHANNEL
-    assert error_block("interviews.1.start", "starts in the past", f) == f"{OpsId.START}1"
-    assert error_block("interviews.0.duration_minutes", "x", f) == f"{OpsId.DURATION}0"
-    assert error_block("interviews.1.stage", "x", f) == f"{OpsId.STAGE}1"
-    assert error_block("interviews.0.type", "x", f) == f"{OpsId.TYPE}0"
+    assert error_block("candidate", "x", f) == BlockId.CANDIDATE
+    assert error_block("hiring_channel", "x", f) == BlockId.CHANNEL
+    assert error_block("interviews.1.start", "starts in the past", f) == f"{BlockId.START}1"
+    assert error_block("interviews.0.duration_minutes", "x", f) == f"{BlockId.DURATION}0"
+    assert error_block("interviews.1.stage", "x", f) == f"{BlockId.STAGE}1"
+    assert error_block("interviews.0.type", "x", f) == f"{BlockId.TYPE}0"
     # panel seats are listed lead, interviewers, shadows
-    assert error_block("interviews.1.panel.0.user", "double", f) == f"{OpsId.LEAD}1"
-    assert error_block("interviews.1.panel.1.user", "double", f) == f"{OpsId.INTERVIEWERS}1"
-    assert error_block("interviews.1.panel.2.user", "double", f) == f"{OpsId.SHADOWS}1"
-    assert error_block("interviews.0.panel.0.question_set", "x", f) == f"{OpsId.QUESTION_SET}0"
+    assert error_block("interviews.1.panel.0.user", "double", f) == f"{BlockId.LEAD}1"
+    assert error_block("interviews.1.panel.1.user", "double", f) == f"{BlockId.INTERVIEWERS}1"
+    assert error_block("interviews.1.panel.2.user", "double", f) == f"{BlockId.SHADOWS}1"
+    assert error_block("interviews.0.panel.0.question_set", "x", f) == f"{BlockId.QUESTION_SET}0"
     shape = "a Values panel needs 1 lead (has 0)"
-    assert error_block("interviews.0.panel", shape, f) == f"{OpsId.LEAD}0"
+    assert error_block("interviews.0.panel", shape, f) == f"{BlockId.LEAD}0"
     assert (
         error_block("interviews.0.panel", "a X panel needs 0 to 2 interviewer (has 3)", f)
-        == f"{OpsId.INTERVIEWERS}0"
+        == f"{BlockId.INTERVIEWERS}0"
     )
     no_shadow = "a X panel has no shadow (roles: lead, interviewer)"
-    assert error_block("interviews.0.panel", no_shadow, f) == f"{OpsId.SHADOWS}0"
-    assert error_block("interviews.9.start", "x", f) == OpsId.CANDIDATE
+    assert error_block("interviews.0.panel", no_shadow, f) == f"{BlockId.SHADOWS}0"
+    assert error_block("interviews.9.start", "x", f) == BlockId.CANDIDATE
     assert errors_for([("interviews.0.start", "a"), ("interviews.0.start", "b"), ("loop", "c")], f) == {
-        f"{OpsId.START}0": "a; b",
-        OpsId.LOOP: "c",
+        f"{BlockId.START}0": "a; b",
+        BlockId.LOOP: "c",
     }
 
 
@@ -151,11 +153,11 @@ def test_confirmation_and_change_modals_escape_the_candidate() -> None:
 def test_move_starts_from_the_current_time_and_reassign_preselects_who_declined() -> None:
     i = memory_interview([("U1", "lead"), ("U2", "interviewer")])
     move = move_view(i).to_dict()
-    picker = next(b for b in move["blocks"] if b.get("block_id") == OpsId.NEW_START)
+    picker = next(b for b in move["blocks"] if b.get("block_id") == BlockId.NEW_START)
     assert picker["element"]["initial_date_time"] == int(i.starts_at.timestamp())
     assert json.loads(move["private_metadata"]) == {"interview_id": 7}
     i.panel[1].declined_at = i.starts_at
-    old = next(b for b in reassign_view(i).to_dict()["blocks"] if b.get("block_id") == OpsId.OLD_USER)
+    old = next(b for b in reassign_view(i).to_dict()["blocks"] if b.get("block_id") == BlockId.OLD_USER)
     assert [o["text"]["text"] for o in old["element"]["options"]] == [
         "<@U1> · lead",
         "<@U2> · interviewer · can't make it",
