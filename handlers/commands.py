@@ -17,7 +17,7 @@ from blocks.message import Message
 from blocks.status import choose_candidate, status_message
 from blocks.text import esc
 from bot.db import reading
-from bot.delivery.plan_logic import PAYLOAD_VERSION, iso
+from bot.delivery import planner
 from bot.deps import Deps
 from bot.feedback.logic import form_is_open, owes_feedback
 from bot.home.queries import load_home, load_status, runs_loops
@@ -25,8 +25,6 @@ from handlers.replies import REFUSAL, open_schedule_modal, reply_privately
 from models import (
     Candidate,
     CandidateLoop,
-    Delivery,
-    DeliveryKind,
     FeedbackStatus,
     Interview,
     InterviewStatus,
@@ -89,7 +87,7 @@ def status_reply(session: Session, user: str, query: str, deps: Deps) -> Message
 
 
 def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
-    """Queue the user's prep for the matching candidate's upcoming interviews through the outbox."""
+    """Queue the user's prep for the matching candidate's upcoming interviews (through the planner)."""
     if not query:
         return _text("Whose prep? `/loop prep &lt;candidate name&gt;`")
     now = deps.clock.now()
@@ -111,27 +109,12 @@ def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
     if not seats:
         return _text(f"You have no upcoming interview with a candidate matching “{esc(query)}”.")
     for interview, _seat in seats:
-        # A fresh key per request: the normal prep rows keep theirs, and a repeat within a minute is one send.
-        key = f"prep.resend:i{interview.id}:{user}:{iso(interview.starts_at)}:{iso(now)[:16]}"
-        if session.scalar(select(Delivery.id).where(Delivery.dedupe_key == key)) is None:
-            session.add(
-                Delivery(
-                    dedupe_key=key,
-                    kind=DeliveryKind.PREP,
-                    recipient=user,
-                    interview_id=interview.id,
-                    candidate_loop_id=interview.candidate_loop_id,
-                    payload={"v": PAYLOAD_VERSION, "start": iso(interview.starts_at)},
-                    due_at=now,
-                    next_attempt_at=now,
-                    expires_at=interview.starts_at,
-                )
-            )
+        planner.plan_prep_resend(session, interview, user, now)
     n = len(seats)
     return _text(f":incoming_envelope: Your prep for {n} interview{'s' * (n != 1)} is on its way to your DM.")
 
 
-def _feedback(session: Session, user: str, query: str, deps: Deps) -> Message:
+def _feedback(session: Session, user: str, _query: str, deps: Deps) -> Message:
     now = deps.clock.now()
     home = load_home(session, user, now, deps.settings.admins)
     # The form opens when the interview starts (as on App Home), not when it ends.

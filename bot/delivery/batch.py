@@ -9,32 +9,44 @@ made while the session is open: the time zones that working hours need are fetch
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clock import Clock
 from bot.db import reading
 from bot.delivery import outcomes
 from bot.delivery.claim import Claimed, Finish
 from bot.delivery.hours_logic import next_working_instant
 from bot.delivery.logfmt import kv
+from bot.delivery.outcomes import Backoff
 from bot.delivery.relevance import Facts, obsolete_reason
 from bot.delivery.render import Rendered, render
 from bot.delivery.retry_logic import Classified, Outcome
-from bot.delivery.slack_io import Progress
+from bot.delivery.slack_io import Progress, TzCache
 from models import Delivery, DeliveryKind, DeliveryStatus
-
-if TYPE_CHECKING:
-    from bot.delivery.dispatcher import Dispatcher
 
 log = logging.getLogger("loopbot.delivery")
 
 # Only these wait for the recipient's working hours; a prep DM for a 9:00 interview must not.
 WORKING_HOURS_KINDS = frozenset({DeliveryKind.REMINDER, DeliveryKind.ESCALATION})
 DIGEST_WAIT = timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class BatchDeps:
+    """What preparing a batch reads: the database, the time, recipients' zones, and the rules."""
+
+    session_factory: sessionmaker[Session]
+    clock: Clock
+    pool: Executor  # the send threads, which also fetch time zones in parallel
+    tz: TzCache
+    working_hours: str
+    feedback_sla: timedelta
+    backoff: Backoff
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,7 @@ class Job:
     rendered: Rendered
 
 
-def prepare(d: Dispatcher, claimed: list[Claimed]) -> tuple[list[Finish], list[Job]]:
+def prepare(d: BatchDeps, claimed: list[Claimed]) -> tuple[list[Finish], list[Job]]:
     """Rows to finish without sending (skipped, cancelled, expired, deferred, failed) and rows to send."""
     if not claimed:
         return [], []
@@ -100,12 +112,14 @@ def _ours(row: Delivery, c: Claimed) -> bool:
     return row.claim_token == c.token and row.status == DeliveryStatus.SENDING
 
 
-def _internal_error(d: Dispatcher, c: Claimed) -> Finish:
-    return outcomes.retry(d, c, Classified(Outcome.UNKNOWN, "internal error"), Progress())
+def _internal_error(d: BatchDeps, c: Claimed) -> Finish:
+    return outcomes.retry(
+        c, Classified(Outcome.UNKNOWN, "internal error"), Progress(), d.clock.now(), d.backoff
+    )
 
 
 def _check(
-    d: Dispatcher,
+    d: BatchDeps,
     s: Session,
     c: Claimed,
     row: Delivery,
@@ -119,15 +133,15 @@ def _check(
     if row.expires_at is not None and now >= row.expires_at:
         return outcomes.end(c, DeliveryStatus.EXPIRED, f"expired at {row.expires_at.isoformat()}")
     if row.kind in WORKING_HOURS_KINDS:
-        at = next_working_instant(now, zones.get(row.recipient), d.settings.working_hours)
+        at = next_working_instant(now, zones.get(row.recipient), d.working_hours)
         if at > now:
             return outcomes.defer(c, at, "outside working hours")
     if row.kind == DeliveryKind.DIGEST and _older_digest_in_flight(s, row):
         # Both would post the scorecards that neither has recorded yet; the older one goes first.
         return outcomes.defer(c, now + DIGEST_WAIT, "another digest of this loop is being sent")
     try:
-        rendered = render(s, row, now, d.settings.feedback_sla)
+        rendered = render(s, row, now, d.feedback_sla)
     except Exception as exc:
         log.exception("delivery.render_failed %s", kv(key=c.dedupe_key))
-        return outcomes.fail(d, c, row, f"render error: {exc!r}")
+        return outcomes.fail(c, row, f"render error: {exc!r}", d.clock.now())
     return Job(c, row, rendered)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.delivery import outcomes
-from bot.delivery.batch import Job, prepare
+from bot.delivery.batch import BatchDeps, Job, prepare
 from bot.delivery.claim import Claimed, Finish, apply, claim_due, release_all
 from bot.delivery.hours_logic import parse_window
 from bot.delivery.logfmt import kv
@@ -86,10 +86,19 @@ class Dispatcher:
         self.pacer = pacer or Pacer(shared, max_wait=max_inline_wait)
         self.sizer = Sizer(settings.post_rate, settings.send_concurrency)
         self.batch_size = batch_size  # None: twice the in-flight target
-        self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
+        self.backoff = outcomes.Backoff(backoff_base, backoff_cap)
         self.fault_hook = fault_hook
         self.worker_id = uuid.uuid4().hex[:16]
         self.pool = ThreadPoolExecutor(settings.send_concurrency, thread_name_prefix="loopbot-send")
+        self.batch = BatchDeps(
+            session_factory=session_factory,
+            clock=clock,
+            pool=self.pool,
+            tz=self.tz,
+            working_hours=settings.working_hours,
+            feedback_sla=settings.feedback_sla,
+            backoff=self.backoff,
+        )
         self._stopping = threading.Event()
         log.info(
             "delivery.pacing %s",
@@ -125,7 +134,7 @@ class Dispatcher:
                 claimed = self._claim(want)
                 result.claimed += len(claimed)
                 more = len(claimed) >= want  # stale rows come on top of `want`
-                finishes, jobs = prepare(self, claimed)
+                finishes, jobs = prepare(self.batch, claimed)
                 done += finishes
                 ready.extend(jobs)
                 self._submit(ready, in_flight, target)
@@ -176,7 +185,8 @@ class Dispatcher:
         except Exception:
             # A bug or a database error: hand the row back for later; the lease covers a crash here too.
             log.exception("delivery.error %s", kv(key=job.claimed.dedupe_key))
-            return outcomes.retry(self, job.claimed, Classified(Outcome.UNKNOWN, "internal error"), progress)
+            unknown = Classified(Outcome.UNKNOWN, "internal error")
+            return outcomes.retry(job.claimed, unknown, progress, self.clock.now(), self.backoff)
         finally:
             if progress.posted:
                 # Time a post holds a send thread, waits for pacing excluded: Little's law's W.
@@ -198,12 +208,23 @@ class Dispatcher:
         except SlackApiError as exc:
             resp = exc.response
             retry_after = resp.headers.get("Retry-After") or resp.headers.get("retry-after")
-            return outcomes.slack_error(
-                self, c, row, rendered, classify(resp.status_code, resp.get("error"), retry_after), progress
-            )
+            classified = classify(resp.status_code, resp.get("error"), retry_after)
+            return self._slack_error(job, classified, progress)
         except Exception as exc:  # noqa: BLE001 - timeouts, resets, refused: the outcome is unknown
-            return outcomes.slack_error(self, c, row, rendered, classify(None, repr(exc)), progress)
-        return outcomes.sent(self, c, row, rendered, progress)
+            return self._slack_error(job, classify(None, repr(exc)), progress)
+        return outcomes.sent(c, row, rendered, progress, self.clock.now())
+
+    def _slack_error(self, job: Job, classified: Classified, progress: Progress) -> Finish:
+        return outcomes.slack_error(
+            job.claimed,
+            job.row,
+            job.rendered,
+            classified,
+            progress,
+            now=self.clock.now(),
+            wait=self.backoff,
+            pacer=self.pacer,
+        )
 
     def _before_post(self, c: Claimed, channel: str, progress: Progress) -> None:
         if progress.posted == 0 and self._stopping.is_set():

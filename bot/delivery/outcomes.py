@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -13,13 +13,11 @@ from blocks.text import esc, mention
 from bot.delivery import planner
 from bot.delivery.claim import KEEP, Claimed, Finish, release_values
 from bot.delivery.logfmt import kv
+from bot.delivery.pacing import Pacer
 from bot.delivery.render import Rendered, record_sent
 from bot.delivery.retry_logic import UNKNOWN, Classified, Outcome, backoff
 from bot.delivery.slack_io import Progress
 from models import CandidateLoop, Delivery, DeliveryStatus
-
-if TYPE_CHECKING:
-    from bot.delivery.dispatcher import Dispatcher
 
 log = logging.getLogger("loopbot.delivery")
 
@@ -33,6 +31,18 @@ LABELS = {
     "notice": "notice",
     "private_notes": "private notes message",
 }
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How long a failed attempt waits: `base` doubled per attempt, at most `cap`, with jitter."""
+
+    base: timedelta
+    cap: timedelta
+
+    def after(self, attempts: int, now: datetime) -> datetime:
+        """When the next attempt is due, after `attempts` attempts so far."""
+        return now + backoff(attempts, self.base, self.cap)
 
 
 def _logger(level: int, event: str, **fields: object) -> Callable[[], None]:
@@ -68,10 +78,10 @@ def defer(c: Claimed, at: datetime, why: str, progress: Progress | None = None) 
     )
 
 
-def retry(d: Dispatcher, c: Claimed, classified: Classified, progress: Progress) -> Finish:
+def retry(c: Claimed, classified: Classified, progress: Progress, now: datetime, wait: Backoff) -> Finish:
     """Back off exponentially with jitter; an unknown outcome is marked so the next try looks first."""
     marker = _marker(c, progress, classified.reason, classified.outcome == Outcome.UNKNOWN)
-    at = d.clock.now() + backoff(c.attempts, d.backoff_base, d.backoff_cap)
+    at = wait.after(c.attempts, now)
     return Finish(
         c,
         release_values(at, marker, counted=True),
@@ -82,9 +92,8 @@ def retry(d: Dispatcher, c: Claimed, classified: Classified, progress: Progress)
     )
 
 
-def fail(d: Dispatcher, c: Claimed, row: Delivery, reason: str) -> Finish:
+def fail(c: Claimed, row: Delivery, reason: str, now: datetime) -> Finish:
     """Give up with the reason, and tell the loop's recruiter (or hiring manager) in the same transaction."""
-    now = d.clock.now()
 
     def tell(s: Session) -> None:
         _tell_owner(s, row, c, reason, now)
@@ -101,12 +110,20 @@ def fail(d: Dispatcher, c: Claimed, row: Delivery, reason: str) -> Finish:
 
 
 def slack_error(
-    d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, classified: Classified, progress: Progress
+    c: Claimed,
+    row: Delivery,
+    rendered: Rendered,
+    classified: Classified,
+    progress: Progress,
+    *,
+    now: datetime,
+    wait: Backoff,
+    pacer: Pacer,
 ) -> Finish:
-    """Route a Slack failure: wait out a 429, give up on a permanent error, else back off."""
+    """Route a Slack failure: wait out a 429 (and tell the pacer), fail a permanent error, else back off."""
     if classified.outcome == Outcome.RATE_LIMITED:
-        d.pacer.rate_limited(rendered.channel, classified.retry_after)
-        at = d.clock.now() + timedelta(seconds=classified.retry_after)
+        pacer.rate_limited(rendered.channel, classified.retry_after)
+        at = now + timedelta(seconds=classified.retry_after)
         return Finish(
             c,
             release_values(at, _marker(c, progress, classified.reason)),
@@ -116,14 +133,13 @@ def slack_error(
             ),
         )
     if classified.outcome == Outcome.PERMANENT:
-        return fail(d, c, row, classified.reason)
-    return retry(d, c, classified, progress)
+        return fail(c, row, classified.reason, now)
+    return retry(c, classified, progress, now, wait)
 
 
-def sent(d: Dispatcher, c: Claimed, row: Delivery, rendered: Rendered, progress: Progress) -> Finish:
+def sent(c: Claimed, row: Delivery, rendered: Rendered, progress: Progress, sent_at: datetime) -> Finish:
     """Mark sent (only if still ours; else the new owner finds the post by its metadata) and say where."""
     channel = progress.channel or rendered.channel
-    sent_at = d.clock.now()
     values = {
         "status": DeliveryStatus.SENT,
         "sent_at": sent_at,

@@ -33,7 +33,7 @@ from sqlalchemy import ColumnElement, Table, case, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery.claim import IMMEDIATE
+from bot.db import IMMEDIATE
 from bot.delivery.logfmt import kv
 from models.delivery import SendPace
 

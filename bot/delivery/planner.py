@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from blocks.text import esc, slack_date
 from bot.delivery.plan_logic import (
+    PAYLOAD_VERSION,
     InterviewFacts,
     PlannedDelivery,
     Timing,
@@ -77,7 +78,7 @@ def plan_interview(session: Session, interview: Interview, settings: Timing, now
     """All rows for all seats of a scheduled interview, plus the loop's digest deadline (idempotent)."""
     if interview.status == InterviewStatus.SCHEDULED:
         _store(session, plan_interview_deliveries(_facts(interview), settings, now))
-    plan_digest_deadline(session, interview.candidate_loop, settings, now)
+    plan_digest_deadline(session, interview.candidate_loop, settings)
 
 
 def replan_interview(
@@ -128,10 +129,10 @@ def replan_interview(
                     key=f"notice.moved:i{interview.id}:{who}:{start}:{iso(now)}",
                     now=now,
                 )
-    plan_digest_deadline(session, interview.candidate_loop, settings, now)
+    plan_digest_deadline(session, interview.candidate_loop, settings)
 
 
-def plan_digest_deadline(session: Session, cl: CandidateLoop, settings: Timing, now: datetime) -> None:
+def plan_digest_deadline(session: Session, cl: CandidateLoop, settings: Timing) -> None:
     """One pending deadline digest per loop, at the deadline after its last scheduled interview."""
     ends = [i.ends_at for i in cl.interviews if i.status == InterviewStatus.SCHEDULED]
     wanted = digest_deadline_delivery(cl.id, cl.hiring_channel, max(ends), settings) if ends else None
@@ -196,6 +197,26 @@ def notify(
             )
         ],
     )
+
+
+def plan_prep_resend(session: Session, interview: Interview, user: str, now: datetime) -> bool:
+    """The full prep kit again, to `user` now (`/loop prep`); False if asked already within this minute.
+
+    A key of its own per request leaves the planned prep rows alone; the minute in it makes a repeat
+    within the minute one send. The kit is pointless once the interview has begun, so it expires then.
+    """
+    start = iso(interview.starts_at)
+    planned = PlannedDelivery(
+        kind=DeliveryKind.PREP,
+        recipient=user,
+        dedupe_key=f"prep.resend:i{interview.id}:{user}:{start}:{iso(now)[:16]}",
+        due_at=now,
+        expires_at=interview.starts_at,
+        payload={"v": PAYLOAD_VERSION, "start": start},
+        interview_id=interview.id,
+        candidate_loop_id=interview.candidate_loop_id,
+    )
+    return _store(session, [planned]) == 1
 
 
 def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, reason: str) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from blocks import digest, prep
 from blocks.message import Message
 from bot.delivery import planner
 from bot.delivery.relevance import late_panelists, seat_of
@@ -47,7 +48,7 @@ class Rendered:
 def _seat_render(
     build: Callable[[Interview, str, Delivery, datetime], list[Message]],
 ) -> Callable[..., Rendered]:
-    def render(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
+    def render(session: Session, row: Delivery, now: datetime, _sla: timedelta) -> Rendered:
         interview = session.get_one(Interview, row.interview_id)
         messages = build(interview, row.recipient, row, now)
         return Rendered(row.recipient, [Part(str(n), m) for n, m in enumerate(messages)])
@@ -55,27 +56,19 @@ def _seat_render(
     return render
 
 
-def _prep(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
-    from blocks import prep
-
+def _prep(interview: Interview, user: str, _row: Delivery, now: datetime) -> list[Message]:
     return prep.prep_messages(interview, _seat(interview, user), now)
 
 
-def _nudge(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
-    from blocks import prep
-
+def _nudge(interview: Interview, user: str, _row: Delivery, _now: datetime) -> list[Message]:
     return [prep.prep_nudge(interview, _seat(interview, user))]
 
 
-def _feedback_request(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
-    from blocks import prep
-
+def _feedback_request(interview: Interview, user: str, _row: Delivery, _now: datetime) -> list[Message]:
     return [prep.feedback_request(interview, _seat(interview, user))]
 
 
-def _reminder(interview: Interview, user: str, row: Delivery, now: datetime) -> list[Message]:
-    from blocks import prep
-
+def _reminder(interview: Interview, user: str, row: Delivery, _now: datetime) -> list[Message]:
     return [prep.feedback_reminder(interview, _seat(interview, user), int(row.payload.get("nth", 1)))]
 
 
@@ -86,17 +79,13 @@ def _seat(interview: Interview, user: str) -> PanelSeat:
     return seat
 
 
-def _escalation(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
-    from blocks import digest
-
+def _escalation(session: Session, row: Delivery, now: datetime, _sla: timedelta) -> Rendered:
     interview = session.get_one(Interview, row.interview_id)
     late = [(interview, user) for user in late_panelists(session, interview)]
     return Rendered(row.recipient, [Part("0", digest.escalation(interview.candidate_loop, late, now))])
 
 
-def _notice(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
-    from blocks import prep
-
+def _notice(_session: Session, row: Delivery, _now: datetime, _sla: timedelta) -> Rendered:
     return Rendered(row.recipient, [Part("0", prep.notice(str(row.payload.get("text", ""))))])
 
 
@@ -113,8 +102,6 @@ def already_replied(session: Session, candidate_loop_id: int) -> set[int]:
 
 
 def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
-    from blocks import digest
-
     # Panels in one IN query, not one per interview: the digest's statement count stays constant.
     cl = session.get_one(
         CandidateLoop,
@@ -146,9 +133,7 @@ def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> R
     return Rendered(cl.hiring_channel, [Part("main", main), *replies], replied=replied)
 
 
-def _private_notes(session: Session, row: Delivery, now: datetime, sla: timedelta) -> Rendered:
-    from blocks import digest
-
+def _private_notes(session: Session, row: Delivery, _now: datetime, _sla: timedelta) -> Rendered:
     cl = session.get_one(CandidateLoop, row.candidate_loop_id)
     ids = [int(i) for i in row.payload.get("feedback_ids", [])]
     feedback = list(session.scalars(select(Feedback).where(Feedback.id.in_(ids)).order_by(Feedback.id)))

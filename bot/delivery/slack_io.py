@@ -48,7 +48,8 @@ class TzCache:
         if hit and hit[0] > self._mono():
             return hit[1]
         try:
-            tz = self._client.users_info(user=user)["user"].get("tz")
+            found = self._client.users_info(user=user)["user"].get("tz")
+            tz = str(found) if found else None
         except Exception:  # noqa: BLE001 - a missing zone only means UTC working hours; not cached
             return None
         with self._lock:

@@ -15,7 +15,7 @@ from bot.deps import Deps
 log = logging.getLogger("loopbot.delivery")
 
 
-class DispatcherScheduler(BackgroundScheduler):
+class DispatcherScheduler(BackgroundScheduler):  # type: ignore[misc]  # APScheduler 3 ships no types
     """A BackgroundScheduler whose shutdown stops claiming and releases what the dispatcher holds."""
 
     def __init__(self, dispatcher: Dispatcher) -> None:
@@ -27,7 +27,7 @@ class DispatcherScheduler(BackgroundScheduler):
         )
         self.dispatcher = dispatcher
 
-    def shutdown(self, wait: bool = True) -> None:
+    def shutdown(self, wait: bool = True) -> None:  # noqa: ARG002 - always waits: a tick must finish
         """Stop claiming, let the running tick finish or hand back its rows, then release any lease left."""
         self.dispatcher.stop()
         if self.running:

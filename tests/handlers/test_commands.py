@@ -6,6 +6,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 from sqlalchemy import select
@@ -17,7 +18,15 @@ from bot.deps import Deps
 from handlers.commands import HELP, handle_loop_command
 from models import Delivery, DeliveryKind, Feedback
 from tests.support.factories import candidate_loop, snapshot_interview
-from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData
+from tests.support.slack_payloads import (
+    START,
+    FakeAck,
+    FakeClient,
+    LoopData,
+    as_ack,
+    as_web_client,
+    bolt_context,
+)
 
 
 def command(text: str, user: str = "U1", channel: str = "C0SOMEWHERE") -> dict[str, Any]:
@@ -26,7 +35,7 @@ def command(text: str, user: str = "U1", channel: str = "C0SOMEWHERE") -> dict[s
 
 def run(deps: Deps, client: FakeClient, text: str, user: str = "U1") -> FakeAck:
     ack = FakeAck()
-    handle_loop_command(ack, command(text, user), client, {"deps": deps})  # type: ignore[arg-type]
+    handle_loop_command(as_ack(ack), command(text, user), as_web_client(client), bolt_context(deps))
     return ack
 
 
@@ -39,18 +48,20 @@ def test_help_and_unknown_input_answer_in_the_ack(deps: Deps, fake_client: FakeC
         [ack] = run(deps, fake_client, text).calls
         assert ack["response_type"] == "ephemeral"
         assert ack["blocks"][0]["text"]["text"] == HELP
-    assert "`/loop status &lt;candidate&gt;`" in HELP and "<candidate>" not in HELP
+    assert "`/loop status &lt;candidate&gt;`" in HELP
+    assert "<candidate>" not in HELP
     assert fake_client.calls == []
 
 
-def test_status_is_for_the_recruiter_hiring_manager_and_admins(
-    deps: Deps, fake_client: FakeClient, loop_data: LoopData
-) -> None:
+@pytest.mark.usefixtures("loop_data")
+def test_status_is_for_the_recruiter_hiring_manager_and_admins(deps: Deps, fake_client: FakeClient) -> None:
     assert run(deps, fake_client, "status ada", user="U1").calls == [{}]
-    assert "Only this candidate's recruiter" in reply(fake_client) and "<@U2>" not in reply(fake_client)
+    assert "Only this candidate's recruiter" in reply(fake_client)
+    assert "<@U2>" not in reply(fake_client)
     run(deps, fake_client, "status Ada", user="U0RECRUIT")
     shown = reply(fake_client)
-    assert "Status: Ada Lovelace" in shown and "<@U2> (interviewer)" in shown
+    assert "Status: Ada Lovelace" in shown
+    assert "<@U2> (interviewer)" in shown
     assert fake_client.named("chat_postEphemeral")[-1]["user"] == "U0RECRUIT"
     deps.settings.admins = ["U0ADMIN"]
     run(deps, fake_client, "status lovelace", user="U0ADMIN")
@@ -70,12 +81,14 @@ def test_status_with_several_matches_asks_which(
         snapshot_interview(s, [("U1", "lead")], cl=other, type_slug="other")
     run(deps, fake_client, "status ada", user="U0RECRUIT")
     shown = reply(fake_client)
-    assert "Several candidates match" in shown and "Ada &lt;b&gt;Byron&lt;/b&gt;" in shown
+    assert "Several candidates match" in shown
+    assert "Ada &lt;b&gt;Byron&lt;/b&gt;" in shown
     run(deps, fake_client, "status ada lovelace", user="U0RECRUIT")
     assert "Status: Ada Lovelace" in reply(fake_client)
 
 
-def test_the_query_is_text_not_a_pattern(deps: Deps, fake_client: FakeClient, loop_data: LoopData) -> None:
+@pytest.mark.usefixtures("loop_data")
+def test_the_query_is_text_not_a_pattern(deps: Deps, fake_client: FakeClient) -> None:
     run(deps, fake_client, "status %", user="U0RECRUIT")
     assert "No candidate matches “%”" in reply(fake_client)
 
@@ -99,13 +112,15 @@ def test_feedback_lists_pending_forms_with_their_buttons(
     assert "No feedback due" in reply(fake_client)
 
 
+@pytest.mark.usefixtures("loop_data")
 def test_feedback_lists_a_form_as_soon_as_the_interview_starts_as_app_home_does(
-    deps: Deps, fake_client: FakeClient, loop_data: LoopData, clock: FakeClock
+    deps: Deps, fake_client: FakeClient, clock: FakeClock
 ) -> None:
     clock.set(START + timedelta(minutes=30))  # under way: the form is open, the interview not over
     run(deps, fake_client, "feedback", user="U1")
     shown = fake_client.named("chat_postEphemeral")[-1]
-    assert "Open now" in json.dumps(shown["blocks"]) and "Feedback due (1)" in json.dumps(shown["blocks"])
+    assert "Open now" in json.dumps(shown["blocks"])
+    assert "Feedback due (1)" in json.dumps(shown["blocks"])
     run(deps, fake_client, "feedback", user="U3")  # a shadow may give feedback, but owes none
     assert "No feedback due" in reply(fake_client)
     clock.set(START - timedelta(minutes=5))
@@ -137,12 +152,13 @@ def test_prep_goes_through_the_outbox_once_per_minute(
 def test_schedule_opens_the_modal_or_refuses(deps: Deps, fake_client: FakeClient) -> None:
     run(deps, fake_client, "schedule", user="U1")
     [opened] = fake_client.named("views_open")
-    assert opened["trigger_id"] == "t1" and "Only a loop's recruiter" in json.dumps(opened["view"].to_dict())
+    assert opened["trigger_id"] == "t1"
+    assert "Only a loop's recruiter" in json.dumps(opened["view"].to_dict())
 
 
 class NotInChannel(FakeClient):
-    def chat_postEphemeral(self, **kwargs: Any) -> None:
-        raise SlackApiError(
+    def chat_postEphemeral(self, **_kwargs: Any) -> None:
+        raise SlackApiError(  # type: ignore[no-untyped-call]  # slack_sdk leaves __init__ unannotated
             "nope",
             SlackResponse(
                 client=None,
@@ -156,15 +172,18 @@ class NotInChannel(FakeClient):
         )
 
 
-def test_replies_fall_back_to_the_dm_where_the_bot_cannot_post(deps: Deps, loop_data: LoopData) -> None:
+@pytest.mark.usefixtures("loop_data")
+def test_replies_fall_back_to_the_dm_where_the_bot_cannot_post(deps: Deps) -> None:
     client = NotInChannel()
     run(deps, client, "feedback", user="U1")
     [dm] = client.named("chat_postMessage")
-    assert dm["channel"] == "U1" and "Feedback due" in json.dumps(dm["blocks"])
+    assert dm["channel"] == "U1"
+    assert "Feedback due" in json.dumps(dm["blocks"])
 
 
+@pytest.mark.usefixtures("loop_data")
 def test_status_finds_the_users_own_loop_among_many_namesakes(
-    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session], loop_data: LoopData
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     """Other teams' newer candidates of the same name neither crowd out nor reveal anything."""
     with session_factory.begin() as s:
@@ -173,6 +192,7 @@ def test_status_finds_the_users_own_loop_among_many_namesakes(
             other.recruiter, other.hiring_manager = "U0ELSEWHERE", "U0ELSEWHERE"
     run(deps, fake_client, "status ada", user="U0RECRUIT")
     shown = reply(fake_client)
-    assert "Status: Ada Lovelace" in shown and "Ada Other" not in shown
+    assert "Status: Ada Lovelace" in shown
+    assert "Ada Other" not in shown
     run(deps, fake_client, "status ada other 3", user="U0RECRUIT")
     assert "No candidate matches" in reply(fake_client)

@@ -24,7 +24,6 @@ from bot.delivery.claim import Claimed
 from bot.delivery.dispatcher import Dispatcher, TickResult
 from bot.settings import load_settings
 from models import Delivery, DeliveryStatus
-from tests.bot.delivery import builders_stub
 
 
 def main() -> None:
@@ -39,7 +38,6 @@ def main() -> None:
     parser.add_argument("--go", help="wait for this file to exist before the first tick")
     parser.add_argument("--deadline", type=float, default=60)
     args = parser.parse_args()
-    builders_stub.install()
 
     def crash(point: str, claimed: Claimed) -> None:
         if point == args.crash:

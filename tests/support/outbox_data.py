@@ -3,26 +3,37 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery import planner
-from models import Delivery
+from bot.delivery.plan_logic import Timing
+from models import Delivery, Interview
 from tests.support import factories
 
 
 def scheduled(
-    sf: sessionmaker[Session], start: datetime, panel: tuple[str, ...], now: datetime, settings: object
+    sf: sessionmaker[Session], start: datetime, panel: tuple[str, ...], now: datetime, settings: Timing
 ) -> tuple[int, int]:
-    """A candidate loop with one planned interview; returns (candidate_loop_id, interview_id)."""
+    """A candidate loop with one planned interview; returns (candidate_loop_id, interview_id).
+
+    The first panelist leads, the others interview; each has a kit, and the interview has the rubric and
+    guidance snapshots scheduling gives it, so the real builders render what panelists would see.
+    """
     with sf.begin() as s:
-        cl = factories.candidate_loop(s)
-        interview = factories.interview(s, cl, list(panel), starts_at=start)
-        interview.guidance = {"type_name": "Architecture"}
-        s.flush()
-        planner.plan_interview(s, interview, settings, now)  # type: ignore[arg-type]
-        return cl.id, interview.id
+        seats = [(user, "lead" if n == 0 else "interviewer") for n, user in enumerate(panel)]
+        interview = factories.snapshot_interview(s, seats, starts_at=start)
+        planner.plan_interview(s, interview, settings, now)
+        return interview.candidate_loop_id, interview.id
+
+
+def submit(sf: sessionmaker[Session], interview_id: int, who: str, at: datetime, **kw: Any) -> int:
+    """A submitted scorecard from `who`, with ratings and a summary as a real one has; returns its id."""
+    with sf.begin() as s:
+        fb = factories.submitted_feedback(s, s.get_one(Interview, interview_id), who, submitted_at=at, **kw)
+        return int(fb.id)
 
 
 def notices(sf: sessionmaker[Session], recipients: list[str], now: datetime, prefix: str = "n") -> list[str]:

@@ -36,10 +36,12 @@ def test_list_shows_pending_failed_and_expired_with_filters(sf, db_url):
         rows_[1].status = DeliveryStatus.SENT
     out = cli(db_url).output
     assert out.splitlines()[0].split()[:4] == ["id", "status", "kind", "recipient"]
-    assert "user_not_found" in out and "Ada Lovelace" in out
+    assert "user_not_found" in out
+    assert "Ada Lovelace" in out
     assert f"\n{rows_[1].id} " not in out  # sent rows are not listed by default
     failed = cli(db_url, "--status", "failed").output.splitlines()
-    assert len(failed) == 2 and failed[1].startswith(f"{rows_[0].id} ")
+    assert len(failed) == 2
+    assert failed[1].startswith(f"{rows_[0].id} ")
     assert cli(db_url, "--candidate", "nobody").output.strip() == "no deliveries match"
     assert len(cli(db_url, "--candidate", "lovel").output.splitlines()) > 2
 
@@ -48,7 +50,8 @@ def test_retry_requeues_a_failed_delivery_only(sf, db_url):
     [key] = notices(sf, ["U1"], T0)
     row = one(sf, key)
     refused = CliRunner().invoke(main, ["deliveries", "retry", str(row.id)], env={"DATABASE_URL": db_url})
-    assert refused.exit_code != 0 and "it is pending" in refused.output
+    assert refused.exit_code != 0
+    assert "it is pending" in refused.output
     with sf.begin() as s:
         stored = s.get_one(Delivery, row.id)
         stored.status, stored.attempts, stored.last_error = DeliveryStatus.FAILED, 3, "channel_not_found"

@@ -11,21 +11,19 @@ from bot.delivery.plan_logic import digest_now_delivery
 from bot.delivery.relevance import late_panelists
 from bot.delivery.retry_logic import key_hash
 from bot.scheduling.changes import cancel_interview
-from models import CandidateLoop, DeliveryKind, DeliveryStatus, Feedback, Interview
+from models import CandidateLoop, DeliveryKind, DeliveryStatus, Interview
 from tests.support import factories
 from tests.support.outbox import T0, settings
 from tests.support.outbox_data import rows, scheduled
+from tests.support.outbox_data import submit as submit_at
 from tests.support.slack_records import post_hashes, replies, top_level
 
 H = timedelta(hours=1)
 
 
-def submit(sf, interview_id: int, who: str) -> int:  # type: ignore[no-untyped-def]
-    with sf.begin() as s:
-        fb = Feedback(interview_id=interview_id, interviewer=who, status="submitted", submitted_at=T0)
-        s.add(fb)
-        s.flush()
-        return fb.id
+def submit(sf, interview_id: int, who: str, **kw) -> int:  # type: ignore[no-untyped-def]
+    """`who`'s scorecard, submitted at T0 with a "yes" unless told otherwise."""
+    return submit_at(sf, interview_id, who, T0, **kw)
 
 
 def digest_now(sf, cl_id: int, clock, reason: str) -> None:  # type: ignore[no-untyped-def]
@@ -47,8 +45,14 @@ def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thr
     make_dispatcher().tick()
     channel = slack.messages("C0HIRING")
     main, thread = top_level(channel), replies(channel)
-    assert len(main) == 1 and len(thread) == 2
+    assert len(main) == 1
+    assert len(thread) == 2
+    assert main[0]["text"] == "Debrief: Ada Lovelace: :white_check_mark: All feedback is in (2 scorecards)."
     assert {m["thread_ts"] for m in thread} == {main[0]["ts"]}
+    assert sorted(m["text"] for m in thread) == [
+        "Scorecard on Ada Lovelace from <@U1>: Yes",
+        "Scorecard on Ada Lovelace from <@U2>: Yes",
+    ]
     cl = loop_state(sf, cl_id)
     assert (cl.digest_channel, cl.digest_ts) == ("C0HIRING", main[0]["ts"])
     [sent] = rows(sf, kind=DeliveryKind.DIGEST, status=DeliveryStatus.SENT)
@@ -73,7 +77,12 @@ def test_late_feedback_updates_the_digest_and_adds_only_new_scorecards(sf, slack
     assert (update.args["channel"], update.args["ts"], update.outcome) == ("C0HIRING", digest_ts, "ok")
     channel = slack.messages("C0HIRING")
     assert len(top_level(channel)) == 1  # still one digest
-    assert len(replies(channel, digest_ts)) == 2  # one scorecard each, U1's not twice
+    thread = replies(channel, digest_ts)
+    assert [m["text"] for m in thread] == [  # one scorecard each, U1's not twice
+        "Scorecard on Ada Lovelace from <@U1>: Yes",
+        "Scorecard on Ada Lovelace from <@U2>: Yes",
+    ]
+    assert update.args["text"].startswith("Debrief: Ada Lovelace: :warning: 2 scorecards in, 1 still missing")
 
 
 def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock, make_dispatcher):
@@ -86,7 +95,8 @@ def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock
     d.tick()
     channel = slack.messages("C0HIRING")
     [main] = top_level(channel)
-    assert replies(channel) == [] and "held back" in json.dumps(main["blocks"])
+    assert replies(channel) == []
+    assert "held back" in json.dumps(main["blocks"])
     assert "Recommendations" not in json.dumps(main["blocks"])
     clock.advance(H)
     submit(sf, iid, "U2")
@@ -96,9 +106,8 @@ def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock
     [main] = top_level(channel)
     assert len(replies(channel, main["ts"])) == 2
     [update] = slack.calls_to("chat.update")
-    assert "Recommendations" in json.dumps(update.args["blocks"]) and "held back" not in json.dumps(
-        update.args["blocks"]
-    )
+    assert "Recommendations" in json.dumps(update.args["blocks"])
+    assert "held back" not in json.dumps(update.args["blocks"])
 
 
 def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, make_dispatcher):
@@ -106,7 +115,7 @@ def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, 
     digest_now(sf, cl_id, clock, "all_in")
     make_dispatcher().tick()
     with sf.begin() as s:  # an interview added later plans a new deadline
-        planner.plan_digest_deadline(s, s.get_one(CandidateLoop, cl_id), settings(), clock.now())
+        planner.plan_digest_deadline(s, s.get_one(CandidateLoop, cl_id), settings())
     [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.payload["reason"] == "deadline"]
     clock.set(deadline.due_at)
     make_dispatcher().tick()
@@ -121,6 +130,8 @@ def test_deadline_digest_goes_out_when_feedback_is_missing(sf, slack, clock, mak
     make_dispatcher().tick()
     [digest] = slack.messages("C0HIRING")
     assert loop_state(sf, cl_id).digest_ts == digest["ts"]
+    assert digest["text"].startswith("Debrief: Ada Lovelace: :warning: 0 scorecards in, 1 still missing")
+    assert "*Missing feedback*: <@U1> (Architecture, lead)" in json.dumps(digest["blocks"])
 
 
 def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
@@ -165,7 +176,13 @@ def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
         ("U0RECRUIT", DeliveryStatus.SENT),
         ("U0MANAGER", DeliveryStatus.SENT),
     }
-    assert len(slack.messages("U0RECRUIT")) == len(slack.messages("U0MANAGER")) == 1
+    for boss in ("U0RECRUIT", "U0MANAGER"):
+        [message] = slack.messages(boss)
+        assert message["text"] == "Overdue feedback on Ada Lovelace: <@U2>"
+        blocks = json.dumps(message["blocks"])
+        assert "<@U2>: Architecture on" in blocks
+        assert "<@U1>" not in blocks
+        assert "<@U3>" not in blocks
 
 
 def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_dispatcher):
@@ -179,16 +196,7 @@ def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_di
 
 def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_dispatcher):
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
-    with sf.begin() as s:
-        s.add(
-            Feedback(
-                interview_id=iid,
-                interviewer="U1",
-                status="submitted",
-                submitted_at=T0,
-                private_note="Worried about <!here> the on-call story",
-            )
-        )
+    submit(sf, iid, "U1", private_note="Worried about <!here> the on-call story")
     submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "all_in")
     d = make_dispatcher()
@@ -197,6 +205,7 @@ def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_disp
     channel_text = str(slack.messages("C0HIRING"))
     assert "on-call story" not in channel_text
     [dm] = slack.messages("U0MANAGER")
+    assert dm["text"] == "Private notes on Ada Lovelace"
     assert "Worried about &lt;!here&gt; the on-call story" in str(dm["blocks"])
     for user in ("U1", "U2", "U0RECRUIT"):
         assert "on-call story" not in str(slack.messages(user))
@@ -230,7 +239,9 @@ def test_cancelling_the_interview_still_owed_completes_a_held_digest(sf, slack, 
     cl_id, first = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
     with sf.begin() as s:
         cl = s.get_one(CandidateLoop, cl_id)
-        second = factories.interview(s, cl, ["U2"], starts_at=T0 - 2 * H, type_slug="values").id
+        second = factories.snapshot_interview(
+            s, [("U2", "lead")], starts_at=T0 - 2 * H, cl=cl, type_slug="values"
+        ).id
     submit(sf, first, "U1")
     digest_now(sf, cl_id, clock, "deadline")
     d = make_dispatcher()
@@ -241,7 +252,8 @@ def test_cancelling_the_interview_still_owed_completes_a_held_digest(sf, slack, 
     d.tick()
     channel = slack.messages("C0HIRING")
     [main] = top_level(channel)
-    assert len(replies(channel, main["ts"])) == 1  # U1's scorecard, now that nothing is owed
+    [reply] = replies(channel, main["ts"])  # U1's scorecard, now that nothing is owed
+    assert reply["text"] == "Scorecard on Ada Lovelace from <@U1>: Yes"
     [update] = slack.calls_to("chat.update")
     assert "Recommendations" in json.dumps(update.args["blocks"])
 
@@ -265,4 +277,6 @@ def test_two_digest_rows_of_one_loop_in_flight_post_each_scorecard_once(sf, slac
     d.tick()
     channel = slack.messages("C0HIRING")
     [main] = top_level(channel)
-    assert len(replies(channel, main["ts"])) == 3  # each scorecard once
+    assert sorted(m["text"] for m in replies(channel, main["ts"])) == [  # each scorecard once
+        f"Scorecard on Ada Lovelace from <@{who}>: Yes" for who in ("U1", "U2", "U3")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from datetime import timedelta
@@ -30,6 +31,7 @@ def test_due_notice_is_posted_once_with_its_key_hash(sf, slack, clock, make_disp
     assert post_hashes(slack) == [key_hash(key, "0")]
     assert not d.tick()
     assert len(posts(slack)) == len(slack.messages("U1")) == 1
+    assert slack.messages("U1")[0]["text"] == "hi U1"
 
 
 def test_rows_not_yet_due_wait(sf, slack, clock, make_dispatcher):
@@ -55,6 +57,9 @@ def test_after_downtime_relevant_rows_go_on_the_first_tick_and_stale_prep_expire
     sent = rows(sf, status=DeliveryStatus.SENT)
     assert {r.kind for r in sent} == {DeliveryKind.FEEDBACK_REQUEST}
     assert sorted(post_hashes(slack)) == sorted(key_hash(r.dedupe_key, "0") for r in sent)
+    for user in ("U1", "U2"):
+        [dm] = slack.messages(user)
+        assert dm["text"] == "Feedback please: Architecture with Ada Lovelace"
 
 
 def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatcher):
@@ -62,8 +67,15 @@ def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatc
     result = make_dispatcher().tick()
     assert result.sent == 1
     [sent] = rows(sf, status=DeliveryStatus.SENT)
-    assert sent.kind == DeliveryKind.PREP and sent.sent_at == T0
+    assert sent.kind == DeliveryKind.PREP
+    assert sent.sent_at == T0
     assert key_hash(sent.dedupe_key, "0") in post_hashes(slack)
+    [dm] = slack.messages("U1")  # the kit fits one message
+    assert dm["text"] == "Interview prep: Architecture with Ada Lovelace"
+    kit = json.dumps(dm["blocks"])
+    assert "Your role:* Lead" in kit
+    assert "Tell me about q-learn." in kit
+    assert "Open feedback form" in kit
 
 
 def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, clock, make_dispatcher):
@@ -79,6 +91,10 @@ def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, 
     assert (reminders["U1"].status, reminders["U1"].last_error) == ("cancelled", "feedback already in")
     assert (reminders["U2"].status, reminders["U2"].last_error) == ("cancelled", "panelist declined")
     assert reminders["U3"].status == DeliveryStatus.SENT
+    assert {m["text"] for m in slack.messages("U3")} == {
+        "Feedback please: Architecture with Ada Lovelace",
+        "Reminder: feedback on Architecture with Ada Lovelace",
+    }
 
 
 def test_reminder_waits_for_working_hours_in_the_recipients_zone(sf, slack, clock, make_dispatcher):
@@ -89,7 +105,8 @@ def test_reminder_waits_for_working_hours_in_the_recipients_zone(sf, slack, cloc
     d = make_dispatcher()
     result = d.tick()
     reminder = [r for r in rows(sf, kind=DeliveryKind.REMINDER) if r.payload["nth"] == 1][0]
-    assert reminder.status == DeliveryStatus.PENDING and reminder.attempts == 0
+    assert reminder.status == DeliveryStatus.PENDING
+    assert reminder.attempts == 0
     # Wednesday 09:00 in Berlin is 08:00 UTC.
     assert reminder.next_attempt_at == T0.replace(day=2, hour=8)
     assert result.deferred == 1
@@ -143,7 +160,8 @@ def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock,
     slack.inject_error("chat.postMessage", "internal_error")
     d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=1, backoff_base=timedelta(seconds=1))
     first = d.tick()
-    assert first.retried == 4 and first.sent == 0
+    assert first.retried == 4
+    assert first.sent == 0
     unknown = [r for r in rows(sf) if r.last_error and r.last_error.startswith("unknown:")]
     assert len(unknown) == 3  # the 500, the reset and the dropped answer may have landed
     clock.advance(timedelta(minutes=1))
@@ -185,7 +203,8 @@ def test_permanent_errors_are_recorded_and_the_recruiter_is_told(
     [failed] = rows(sf, status=DeliveryStatus.FAILED)
     assert (failed.kind, failed.last_error) == (DeliveryKind.PREP, error)
     [notice] = rows(sf, kind=DeliveryKind.NOTICE)
-    assert notice.recipient == "U0RECRUIT" and error in notice.payload["text"]
+    assert notice.recipient == "U0RECRUIT"
+    assert error in notice.payload["text"]
     assert d.tick().sent == 1
     assert f"<@{user}>" in slack.messages("U0RECRUIT")[0]["text"]
     assert [c.outcome for c in slack.calls_to("chat.postMessage")] == [error, "ok"]  # never retried
@@ -200,7 +219,9 @@ def test_a_stale_worker_cannot_overwrite_the_new_owner(sf, slack, clock, make_di
     assert (result.claimed, result.sent) == (1, 1)
     assert not finish(sf, stale, {"status": DeliveryStatus.FAILED, "last_error": "stale"})
     row = one(sf, key)
-    assert row.status == DeliveryStatus.SENT and row.last_error is None and row.attempts == 2
+    assert row.status == DeliveryStatus.SENT
+    assert row.last_error is None
+    assert row.attempts == 2
 
 
 def test_a_slow_worker_that_posted_after_losing_its_lease_is_not_duplicated(
@@ -243,7 +264,8 @@ def test_stop_hands_back_rows_not_yet_started(sf, slack, clock, make_dispatcher)
 
     d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=1, fault_hook=stop_early)
     result = d.tick()
-    assert result.claimed == result.deferred and result.sent == 0  # what was claimed is handed back
+    assert result.claimed == result.deferred  # what was claimed is handed back
+    assert result.sent == 0
     assert result.claimed < 6  # one batch claimed, then no more
     assert d.close() == 0  # nothing left held
     assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))

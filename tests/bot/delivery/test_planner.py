@@ -32,11 +32,10 @@ def status_of(s: Session, **where: object) -> Counter[str]:
 
 
 def setup(s: Session, panel: list[str] = ["U1", "U2"]):  # noqa: B006
-    cl = factories.candidate_loop(s)
-    interview = factories.interview(s, cl, panel, starts_at=START)
-    interview.guidance = {"type_name": "Architecture"}
+    seats = [(user, "lead" if n == 0 else "interviewer") for n, user in enumerate(panel)]
+    interview = factories.snapshot_interview(s, seats, starts_at=START)
     planner.plan_interview(s, interview, SETTINGS, NOW)
-    return cl, interview
+    return interview.candidate_loop, interview
 
 
 def test_plan_interview_writes_every_row_once(session: Session) -> None:
@@ -129,7 +128,7 @@ def test_cancel_stops_everything_pending_but_notices(session: Session) -> None:
 
 
 def test_cancel_pending_needs_a_filter(session: Session) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs an interview_id or a recipient"):
         planner.cancel_pending(session)
 
 
@@ -199,3 +198,25 @@ def test_a_reassignment_after_a_move_tells_nobody_of_a_move(session: Session) ->
     assert [
         d for d in all_rows(session) if d.dedupe_key.startswith("notice.moved:") and d.recipient == "U3"
     ] == []
+
+
+def test_prep_resend_queues_the_kit_now_once_a_minute_expiring_at_the_start(session: Session) -> None:
+    cl, interview = setup(session)
+    planned = {d.dedupe_key for d in all_rows(session)}
+    assert planner.plan_prep_resend(session, interview, "U2", NOW)
+    assert not planner.plan_prep_resend(session, interview, "U2", NOW + timedelta(seconds=59))  # same minute
+    assert planner.plan_prep_resend(session, interview, "U1", NOW)
+    assert planner.plan_prep_resend(session, interview, "U2", NOW + timedelta(minutes=1))
+    resent = [d for d in all_rows(session) if d.dedupe_key not in planned]
+    assert [d.dedupe_key for d in resent] == [
+        f"prep.resend:i{interview.id}:U2:2026-12-01T15:00:00Z:2026-11-28T12:00",
+        f"prep.resend:i{interview.id}:U1:2026-12-01T15:00:00Z:2026-11-28T12:00",
+        f"prep.resend:i{interview.id}:U2:2026-12-01T15:00:00Z:2026-11-28T12:01",
+    ]
+    first = resent[0]
+    assert (first.kind, first.recipient, first.status) == (DeliveryKind.PREP, "U2", DeliveryStatus.PENDING)
+    assert (first.interview_id, first.candidate_loop_id) == (interview.id, cl.id)
+    assert (first.due_at, first.next_attempt_at, first.expires_at) == (NOW, NOW, START)
+    assert first.payload == {"v": 1, "start": "2026-12-01T15:00:00Z"}
+    # The planned prep rows are left as they were.
+    assert status_of(session, kind=DeliveryKind.PREP) == {DeliveryStatus.PENDING: 5}
