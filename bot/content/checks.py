@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.content.loader import Bundle, Item
+from bot.content.bundle import Bundle, Item
 from bot.content.schema import LoopDoc, QuestionDoc, QuestionSetDoc
 from bot.content.yamlsrc import Document, Problem
 

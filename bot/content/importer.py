@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.content.loader import Bundle
+from bot.content.bundle import Bundle
 from bot.content.schema import InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
 from models import (
     InterviewType,

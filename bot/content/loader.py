@@ -3,57 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import KINDS, InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
+from bot.content.bundle import Bundle, Item
+from bot.content.checks import check_bundle
+from bot.content.schema import KINDS
 from bot.content.yamlsrc import Document, Problem, read_documents, validation_problems
 
-T = TypeVar("T", bound=BaseModel)
 SUFFIXES = (".yaml", ".yml")
-
-
-@dataclass
-class Item(Generic[T]):
-    """A validated content item and the document it came from."""
-
-    doc: Document
-    model: T
-
-
-@dataclass
-class Bundle:
-    """Everything read from a set of content files, by kind and slug."""
-
-    rubrics: dict[str, Item[RubricDoc]] = field(default_factory=dict)
-    questions: dict[str, Item[QuestionDoc]] = field(default_factory=dict)
-    question_sets: dict[str, Item[QuestionSetDoc]] = field(default_factory=dict)
-    interview_types: dict[str, Item[InterviewTypeDoc]] = field(default_factory=dict)
-    loops: dict[str, Item[LoopDoc]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    # (kind, slug) of documents that failed validation: references to them are not reported again.
-    broken: set[tuple[str, str]] = field(default_factory=set)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.warning]
-
-    def table(self, kind: str) -> dict[str, Any]:
-        tables: dict[str, dict[str, Any]] = {
-            "rubric": self.rubrics,
-            "question": self.questions,
-            "question_set": self.question_sets,
-            "interview_type": self.interview_types,
-            "loop": self.loops,
-        }
-        return tables[kind]
 
 
 def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
@@ -93,8 +52,6 @@ def parse_document(doc: Document) -> tuple[BaseModel | None, list[Problem]]:
 
 def load_content(paths: Iterable[str | Path]) -> Bundle:
     """Read, validate and cross-check content files; problems are collected, never raised."""
-    from bot.content.checks import check_bundle
-
     bundle = Bundle()
     files, bundle.problems = yaml_files(paths)
     for path in files:
