@@ -47,7 +47,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # the write lock from the start costs little on a single host.
         options = conn.get_execution_options()
         # How long BEGIN IMMEDIATE may wait for another writer: a request that must answer Slack
-        # within 3 s waits less than a background job (`sqlite_busy_ms`, see feedback_service).
+        # within 3 s waits less than a background job (`sqlite_busy_ms`, see bot/feedback/service.py).
         busy_ms = int(options.get("sqlite_busy_ms", BUSY_TIMEOUT_MS))
         if conn.info.get("busy_ms", BUSY_TIMEOUT_MS) != busy_ms:
             conn.exec_driver_sql(f"PRAGMA busy_timeout={busy_ms}")
@@ -88,3 +88,13 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False
+
+
+@contextmanager
+def opened(url: str) -> Iterator[sessionmaker[Session]]:
+    """A session factory on a new engine for one command; its connections are closed on the way out."""
+    engine = make_engine(url)
+    try:
+        yield make_session_factory(engine)
+    finally:
+        engine.dispose()

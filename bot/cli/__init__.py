@@ -48,7 +48,10 @@ def db_upgrade(revision: str) -> None:
     from bot.db import make_engine
 
     engine = make_engine(load_settings().database_url)
-    migrate.upgrade(engine, revision)
+    try:
+        migrate.upgrade(engine, revision)
+    finally:
+        engine.dispose()
     click.echo(f"database at {engine.url.render_as_string(hide_password=True)} is at {revision}")
 
 

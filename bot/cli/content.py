@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.content.loader import Bundle, load_content
+from bot.content.bundle import Bundle
+from bot.content.loader import load_content
 from bot.content.schema import json_schema
 from bot.settings import load_settings
 
@@ -50,11 +52,15 @@ def validate(paths: tuple[Path, ...]) -> None:
 @click.option("--if-empty", is_flag=True, help="Import only when the database has no loops yet.")
 def import_(paths: tuple[Path, ...], if_empty: bool) -> None:
     """Validate, then upsert everything by slug in one transaction (DATABASE_URL); all or nothing."""
-    from bot.content.importer import ContentImportError, database_has_loops, import_bundle
-    from bot.db import make_engine, make_session_factory
+    from bot.db import opened
 
-    engine = make_engine(load_settings().database_url)
-    factory = make_session_factory(engine)
+    with opened(load_settings().database_url) as factory:
+        _import(factory, paths, if_empty)
+
+
+def _import(factory: sessionmaker[Session], paths: tuple[Path, ...], if_empty: bool) -> None:
+    from bot.content.importer import ContentImportError, database_has_loops, import_bundle
+
     if if_empty:
         with factory() as s:
             if database_has_loops(s):
@@ -97,7 +103,7 @@ def schedule(file: Path) -> None:
     """Schedule a candidate's loop from a YAML file (DATABASE_URL); see examples/schedule.yaml."""
     from bot.clock import SystemClock
     from bot.content.schedule_file import load_schedule, locate
-    from bot.db import make_engine, make_session_factory
+    from bot.db import opened
     from bot.scheduling import SchedulingError, schedule_loop
 
     request, doc, problems = load_schedule(file)
@@ -106,9 +112,8 @@ def schedule(file: Path) -> None:
     if request is None or doc is None:
         raise click.ClickException(f"{len(problems)} error(s); nothing scheduled")
     settings = load_settings()
-    factory = make_session_factory(make_engine(settings.database_url))
     try:
-        with factory.begin() as s:
+        with opened(settings.database_url) as factory, factory.begin() as s:
             cl = schedule_loop(s, request, settings, SystemClock().now())
             lines = [
                 f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "

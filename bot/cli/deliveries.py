@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 import click
@@ -15,11 +16,13 @@ SHOWN_BY_DEFAULT = ("pending", "sending", "failed", "expired")
 COLUMNS = ("id", "status", "kind", "recipient", "candidate", "due (UTC)", "tries", "last error", "key")
 
 
-def _factory() -> sessionmaker[Session]:
-    from bot.db import make_engine, make_session_factory
+@contextmanager
+def _database() -> Iterator[sessionmaker[Session]]:
+    from bot.db import opened
     from bot.settings import load_settings
 
-    return make_session_factory(make_engine(load_settings().database_url))
+    with opened(load_settings().database_url) as factory:
+        yield factory
 
 
 def listing_query(candidate: str | None, statuses: tuple[str, ...]) -> Select[Delivery, str]:
@@ -62,7 +65,7 @@ def deliveries(ctx: click.Context, candidate: str | None, statuses: tuple[str, .
     """List time-based messages that are pending, failed or expired."""
     if ctx.invoked_subcommand is not None:
         return
-    with _factory()() as s:
+    with _database() as factory, factory() as s:
         found = s.execute(listing_query(candidate, statuses or SHOWN_BY_DEFAULT)).all()
         rows = [
             (
@@ -87,7 +90,7 @@ def retry(delivery_id: int) -> None:
     """Re-queue a failed (or expired) delivery so the next tick sends it."""
     from bot.clock import SystemClock
 
-    with _factory().begin() as s:
+    with _database() as factory, factory.begin() as s:
         done = s.execute(
             update(Delivery)
             .where(
