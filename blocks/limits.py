@@ -1,4 +1,4 @@
-"""Slack limits that slack_sdk does not check, enforced in one place (see shared/SLACK_FACTS.md).
+"""Slack limits that slack_sdk does not check, in one place (see docs/architecture.md#block-kit-limits).
 
 Builders use the helpers to stay inside the limits (split text, pack blocks into messages, chunk
 option lists); `check_message` / `check_view` are the last line: they raise before Slack would.
@@ -200,7 +200,7 @@ class CheckedView(View):
         self._data = dict(sorted(data.items()))  # the key order slack_sdk itself gives
         check_view_size(self._data)
 
-    def to_dict(self, *args: Any) -> dict[str, Any]:
+    def to_dict(self, *_args: Any) -> dict[str, Any]:
         return {**self._data, "blocks": list(self._data["blocks"])}
 
     def __str__(self) -> str:

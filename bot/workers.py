@@ -1,11 +1,12 @@
 """`loopbot serve --workers N`: N serve processes sharing one listening socket (pre-fork).
 
 One Python process runs Bolt, SQLAlchemy and rendering under one GIL, so it uses one core. Forked
-workers share the socket (the kernel hands each connection to one of them) and are ordinary
-replicas otherwise: each runs its own dispatcher, which is safe (see shared/DELIVERY.md). The parent
-only binds the socket, forks before any database connection or thread exists, forwards SIGTERM and
-SIGINT, and waits. If a worker dies on its own, the others are stopped and the command fails, so that
-the supervisor (Docker, systemd) restarts the whole set.
+workers share the socket (the kernel hands each connection to one of them) and are ordinary replicas
+otherwise: each runs its own dispatcher, which is safe
+(see docs/architecture.md#several-processes-and-replicas).
+The parent only binds the socket, forks before any database connection or thread exists, forwards
+SIGTERM and SIGINT, and waits. If a worker dies on its own, the others are stopped and the command
+fails, so that the supervisor (Docker, systemd) restarts the whole set.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def run_workers(workers: int, serve: Callable[[], None]) -> int:
     log.info("server.workers_started pids=%s", ",".join(map(str, sorted(live))))
     stopping = False
 
-    def stop_all(signum: int | None = None, _frame: FrameType | None = None) -> None:
+    def stop_all(_signum: int | None = None, _frame: FrameType | None = None) -> None:
         nonlocal stopping
         stopping = True
         for pid in live:

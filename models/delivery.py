@@ -1,4 +1,4 @@
-"""The outbox of time-based messages (see shared/DELIVERY.md)."""
+"""The outbox of time-based messages (see docs/architecture.md#the-deliveries-table)."""
 
 from __future__ import annotations
 
