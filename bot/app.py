@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.home.publish import home_publisher
 from bot.home.refresh import HomeRefresher, InlineHomes
 from bot.settings import Settings
+from handlers import commands, digest, feedback, home, scheduling
 
 log = logging.getLogger("loopbot.app")
 HOME_PUBLISH_PER_MINUTE = 100  # Slack's Tier 4, which views.publish is in
@@ -35,20 +36,30 @@ def make_client(settings: Settings) -> WebClient:
     return WebClient(token=settings.slack_bot_token or None, base_url=base_url)
 
 
-def skip_event_retries(req: BoltRequest, resp: BoltResponse, next: Callable[[], None]) -> BoltResponse | None:
+def skip_event_retries(req: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
     """Acknowledge an Events API retry without running listeners again (Bolt does not dedupe them).
 
     Slack retries only what it thinks went unacknowledged; our only event (app_home_opened) is an
     idempotent refresh, so a skipped retry costs at most a stale home tab, never a double effect.
     Runs after Bolt's built-in middleware, so the signature is verified first.
+
+    Only a number above 0 is a retry: Bolt's Socket Mode adapter copies the envelope's `retry_attempt`
+    into this header, and Slack sends `retry_attempt: 0` with every first delivery.
     """
-    retry = req.headers.get("x-slack-retry-num")
-    if retry:
+    if retry_number(req.headers.get("x-slack-retry-num")) > 0:
         reason = (req.headers.get("x-slack-retry-reason") or ["?"])[0]
-        log.info("event.retry_skipped num=%s reason=%s", retry[0], reason)
+        log.info("event.retry_skipped num=%s reason=%r", req.headers["x-slack-retry-num"][0][:8], reason[:40])
         return BoltResponse(status=200, body="")
     next()
     return None
+
+
+def retry_number(values: Sequence[str] | None) -> int:
+    """The `x-slack-retry-num` header as a number; 0 when absent or unreadable (a first delivery)."""
+    try:
+        return int(values[0]) if values else 0
+    except ValueError:
+        return 0
 
 
 def inject_deps(deps: Deps) -> Callable[[BoltContext, Callable[[], None]], None]:
@@ -75,8 +86,6 @@ def create_app(
     App Home refreshes are then published inline too, instead of by a background HomeRefresher.
     Close the refresher with `deps_of(app).homes.close()` when done with the app.
     """
-    from handlers import commands, digest, feedback, home, scheduling
-
     client = client or make_client(settings)
     app = App(
         client=client,

@@ -159,3 +159,22 @@ def event_body(
             "authorizations": [{"team_id": team, "user_id": "U0LOOPBOT", "is_bot": True}],
         }
     ).encode()
+
+
+def socket_mode_envelope(
+    body: bytes, *, kind: str = "events_api", retry_attempt: int = 0, retry_reason: str = ""
+) -> dict[str, Any]:
+    """What Slack sends over a Socket Mode WebSocket for `body`: the payload inside an envelope.
+
+    The shape is Slack's (see bolt-python issue #1484 and slack_sdk's SocketModeRequest.from_dict):
+    `retry_attempt` is 0 on a first delivery, not absent, and Bolt's adapter turns it into the
+    `x-slack-retry-num` header that HTTP requests carry.
+    """
+    return {
+        "envelope_id": f"env-{next(_ids):010d}",
+        "type": kind,
+        "payload": json.loads(body),
+        "accepts_response_payload": kind != "events_api",
+        "retry_attempt": retry_attempt,
+        "retry_reason": retry_reason,
+    }
