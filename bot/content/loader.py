@@ -57,6 +57,10 @@ def load_content(paths: Iterable[str | Path]) -> Bundle:
     for path in files:
         documents, problems = read_documents(path)
         bundle.problems.extend(problems)
+        if not documents and not problems:
+            bundle.problems.append(
+                Problem(str(path), 0, "file", "empty: no YAML documents in it", warning=True)
+            )
         for doc in documents:
             model, problems = parse_document(doc)
             bundle.problems.extend(problems)

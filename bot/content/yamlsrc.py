@@ -12,8 +12,25 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    DocumentStartEvent,
+    NodeEvent,
+)
 
 from bot.content.schema import DUPLICATE
+
+# Hostile files are refused before they cost anything: content and schedule files are a few kB
+# (the largest example is 9 kB, about 450 YAML nodes, nested 5 deep), so these leave ample room.
+MAX_FILE_BYTES = 128 * 1024
+MAX_NODES = 10_000  # per file; each node is an event of the parser, read one at a time
+MAX_DEPTH = 16
+NO_ALIASES = (
+    "anchors and aliases (&name, *name, <<: *name) are not allowed in loopbot files: "
+    "write the values out in full"
+)
 
 # Patterns are unreadable in an error message; say what they mean instead.
 _PATTERN_HINTS = {
@@ -37,7 +54,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
-        return f"{self.file}:{self.line}: {prefix}{self.path or '(document)'}: {self.message}"
+        where = f"{self.file}:{self.line}" if self.line > 0 else self.file  # 0: about the file as a whole
+        return f"{where}: {prefix}{self.path or '(document)'}: {self.message}"
 
 
 @dataclass
@@ -47,13 +65,16 @@ class Document:
     file: str
     node: Any
     data: Any
+    start: int = 1  # the line the document's content starts at (a scalar document has no line of its own)
 
     @property
     def line(self) -> int:
-        return line_of(self.node, ())
+        return self.at()
 
     def at(self, *path: str | int) -> int:
         """The 1-based line of the deepest part of `path` that exists in this document."""
+        if not isinstance(self.node, CommentedMap | CommentedSeq):
+            return self.start
         return line_of(self.node, path)
 
     def problem(self, path: Sequence[str | int], message: str, warning: bool = False) -> Problem:
@@ -100,18 +121,72 @@ def to_plain(value: Any) -> Any:
     return value
 
 
-def read_documents(path: Path, display: str | None = None) -> tuple[list[Document], list[Problem]]:
-    """Every non-empty document of a file; a syntax error ends the file and is reported at its line."""
-    name = display or str(path)
+def _read_text(path: Path, name: str) -> tuple[str | None, Problem | None]:
+    """The file's text, read no further than the size cap."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [Problem(name, 1, "file", f"cannot read: {exc}")]
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(name, 0, "file", f"cannot read: {exc.strerror or exc}")
+    if len(raw) > MAX_FILE_BYTES:
+        return None, Problem(
+            name, 0, "file", f"larger than {MAX_FILE_BYTES // 1024} KiB: split it into several files"
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, Problem(name, line, "file", "not UTF-8 text")
+
+
+def _scan(text: str, name: str) -> tuple[list[int], Problem | None]:
+    """Walk the parser's events once, before anything is built: refuse aliases, deep nesting and too
+    many nodes at the line where they start. Returns each document's first line."""
+    starts: list[int] = []
+    depth = nodes = 0
+    expect_start = False
+    for event in YAML(typ="rt").parse(text):
+        line = event.start_mark.line + 1
+        if isinstance(event, DocumentStartEvent):
+            expect_start = True
+            continue
+        if isinstance(event, AliasEvent) or (isinstance(event, NodeEvent) and event.anchor):
+            return starts, Problem(name, line, "yaml", NO_ALIASES)
+        if isinstance(event, NodeEvent):
+            nodes += 1
+            if expect_start:
+                starts.append(line)
+                expect_start = False
+            if nodes > MAX_NODES:
+                return starts, Problem(name, line, "yaml", f"more than {MAX_NODES} values: split the file")
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return starts, Problem(name, line, "yaml", f"nested more than {MAX_DEPTH} levels deep")
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return starts, None
+
+
+def read_documents(path: Path, display: str | None = None) -> tuple[list[Document], list[Problem]]:
+    """Every non-empty document of a file; a syntax error ends the file and is reported at its line.
+
+    Size, aliases, nesting and node count are checked first (`_scan`), so a hostile file costs at
+    most one streaming pass over 128 KiB.
+    """
+    name = display or str(path)
+    text, unreadable = _read_text(path, name)
+    if text is None:
+        return [], [unreadable] if unreadable else []
     documents: list[Document] = []
     try:
-        for node in YAML(typ="rt").load_all(text):
+        starts, refused = _scan(text, name)
+        if refused is not None:
+            return [], [refused]
+        for n, node in enumerate(YAML(typ="rt").load_all(text)):
             if node is not None:
-                documents.append(Document(name, node, to_plain(node)))
+                start = starts[n] if n < len(starts) else 1
+                documents.append(Document(name, node, to_plain(node), start))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1

@@ -150,10 +150,11 @@ def test_missing_path_and_empty_documents(tmp_path: Path) -> None:
     (tmp_path / "empty.yaml").write_text("---\n---\n", encoding="utf-8")
     (tmp_path / "list.yml").write_text("- 1\n- 2\n", encoding="utf-8")
     assert messages(tmp_path) == [
-        f"{tmp_path / 'list.yml'}:1: (document): a content document must be a mapping with a 'kind'"
+        f"{tmp_path / 'empty.yaml'}: warning: file: empty: no YAML documents in it",
+        f"{tmp_path / 'list.yml'}:1: (document): a content document must be a mapping with a 'kind'",
     ]
     assert [str(p) for p in load_content([tmp_path / "nope"]).problems] == [
-        f"{tmp_path / 'nope'}:0: file: no such file or directory"
+        f"{tmp_path / 'nope'}: file: no such file or directory"
     ]
 
 
