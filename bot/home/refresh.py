@@ -69,6 +69,9 @@ class HomeRefresher:
         self._thread: threading.Thread | None = None
         self._closed = False
         self.published = 0
+        # Times the thread went back to sleep: after a request() it has looked at the state once this
+        # grows, so a test can tell "decided to wait" from "has not run yet" without sleeping.
+        self.waits = 0
 
     def request(self, users: Iterable[str]) -> None:
         """Ask for these users' homes to be refreshed soon; returns at once."""
@@ -111,6 +114,7 @@ class HomeRefresher:
             if wait <= 0:
                 self._tokens -= 1
                 return True
+            self.waits += 1
             self._cond.wait(wait)
         return False
 
@@ -127,6 +131,7 @@ class HomeRefresher:
                 wait = max(slot - self._wall(), self._not_before - self._mono())
                 if wait <= 0:
                     return True
+                self.waits += 1
                 self._cond.wait(wait)
         return False
 
@@ -138,6 +143,7 @@ class HomeRefresher:
     def _next_user(self) -> str | None:
         with self._cond:
             while not self._pending and not self._closed:
+                self.waits += 1
                 self._cond.wait()
             if self._closed:
                 return None

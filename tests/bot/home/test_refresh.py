@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TypeVar
 
 import pytest
 from slack_sdk.errors import SlackApiError
@@ -15,12 +15,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery.pacing import SharedRate
 from bot.home.refresh import HomeRefresher, InlineHomes, retry_after_seconds
 
+Result = TypeVar("Result")
 
-def until(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+
+def until(check: Callable[[], Result], timeout: float = 5.0) -> Result:
     deadline = time.monotonic() + timeout
     while not (result := check()) and time.monotonic() < deadline:
         time.sleep(0.01)
     return result
+
+
+def settles(homes: HomeRefresher, action: Callable[[], object]) -> bool:
+    """Run `action`, then wait until the thread has looked at the new state and gone back to sleep.
+
+    `waits` counts the thread's sleeps, so once it grows the thread has decided what `action` allows:
+    what has not been published by then will not be until the clock moves. No fixed sleep.
+    """
+    before = homes.waits
+    action()
+    return until(lambda: homes.waits > before)
 
 
 def refusal(status: int, error: str, headers: dict[str, str] | None = None) -> SlackApiError:
@@ -34,7 +47,7 @@ def refusal(status: int, error: str, headers: dict[str, str] | None = None) -> S
         headers=headers or {},
         status_code=status,
     )
-    return SlackApiError(error, response)
+    return SlackApiError(error, response)  # type: ignore[no-untyped-call]  # slack_sdk leaves __init__ unannotated
 
 
 class Clock:
@@ -96,19 +109,16 @@ def test_requests_for_one_user_made_while_busy_coalesce(refresher: HomeRefresher
 def test_publishes_are_paced_by_a_token_bucket(recorder: Recorder, clock: Clock) -> None:
     homes = HomeRefresher(recorder, per_minute=6, burst=2, monotonic=clock)  # one per 10 s after a burst of 2
     try:
-        homes.request(["U1", "U2", "U3", "U4"])
-        assert until(lambda: len(recorder.calls) == 2)
-        time.sleep(0.1)
-        assert recorder.calls == ["U1", "U2"] and homes.pending() == ["U3", "U4"]
+        assert settles(homes, lambda: homes.request(["U1", "U2", "U3", "U4"]))
+        assert recorder.calls == ["U1", "U2"]
+        assert homes.pending() == ["U3", "U4"]
         clock.now += 9.9
-        homes.request([])  # wakes the thread: still no token
-        time.sleep(0.1)
+        assert settles(homes, lambda: homes.request([]))  # wakes the thread: still no token
         assert homes.pending() == ["U3", "U4"]
         clock.now += 0.1
-        homes.request([])
-        assert until(lambda: len(recorder.calls) == 3)
-        time.sleep(0.1)
-        assert recorder.calls == ["U1", "U2", "U3"] and homes.pending() == ["U4"]
+        assert settles(homes, lambda: homes.request([]))
+        assert recorder.calls == ["U1", "U2", "U3"]
+        assert homes.pending() == ["U4"]
     finally:
         homes.close()
 
@@ -120,8 +130,7 @@ def test_a_429_pauses_for_retry_after_and_keeps_the_user(
     refresher.request(["U1", "U2"])
     assert until(lambda: recorder.calls == ["U1"] and refresher.pending() == ["U2", "U1"])
     clock.now += 29
-    refresher.request([])
-    time.sleep(0.1)
+    assert settles(refresher, lambda: refresher.request([]))
     assert recorder.calls == ["U1"]  # nothing during the pause
     clock.now += 1
     refresher.request([])
@@ -136,19 +145,21 @@ def test_failures_are_logged_and_the_thread_goes_on(
     refresher.request(["U1", "U2", "U3"])
     assert until(lambda: recorder.calls == ["U1", "U2", "U3"])
     assert until(lambda: refresher.published == 1)  # only U3 went out; U1 and U2 are not retried
-    assert "user=U1 error=not_enabled" in caplog.text and "user=U2" in caplog.text
+    assert "user=U1 error=not_enabled" in caplog.text
+    assert "user=U2" in caplog.text
 
 
 def test_close_drops_what_has_not_started_and_refuses_more(recorder: Recorder, clock: Clock) -> None:
     homes = HomeRefresher(recorder, per_minute=6, burst=1, monotonic=clock)
     homes.request(["U1", "U2"])
     assert until(lambda: recorder.calls == ["U1"])
-    homes.close()
+    homes.close()  # joins the thread: nothing can be published after this returns
     homes.request(["U3"])
     clock.now += 100
-    time.sleep(0.1)
-    assert recorder.calls == ["U1"] and homes.pending() == []
-    assert homes._thread is not None and not homes._thread.is_alive()
+    assert recorder.calls == ["U1"]
+    assert homes.pending() == []
+    assert homes._thread is not None
+    assert not homes._thread.is_alive()
 
 
 def test_inline_homes_publish_each_user_once_and_log_refusals(
@@ -167,13 +178,13 @@ def test_a_429_without_a_readable_retry_after_waits_a_minute(
     refresher.request(["U1"])
     assert until(lambda: recorder.calls == ["U1"] and refresher.pending() == ["U1"])
     clock.now += 59
-    refresher.request([])
-    time.sleep(0.1)
+    assert settles(refresher, lambda: refresher.request([]))
     assert recorder.calls == ["U1"]
     clock.now += 1
     refresher.request([])
     assert until(lambda: recorder.calls == ["U1", "U1"])
-    assert retry_after_seconds({}) == 60.0 and retry_after_seconds({"retry-after": "3"}) == 3.0
+    assert retry_after_seconds({}) == 60.0
+    assert retry_after_seconds({"retry-after": "3"}) == 3.0
 
 
 def test_two_processes_share_one_views_publish_schedule(
@@ -195,9 +206,10 @@ def test_two_processes_share_one_views_publish_schedule(
     try:
         homes[0].request(["U1"])
         assert until(lambda: first.calls == ["U1"])
-        homes[1].request(["U2"])  # the other process: its turn is 10 s after the first one's
-        time.sleep(0.2)
-        assert second.calls == [] and homes[1].pending() == ["U2"]
+        # the other process: its turn is 10 s after the first one's
+        assert settles(homes[1], lambda: homes[1].request(["U2"]))
+        assert second.calls == []
+        assert homes[1].pending() == ["U2"]
         wall.now += 10
         homes[1].request([])
         assert until(lambda: second.calls == ["U2"])
