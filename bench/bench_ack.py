@@ -43,7 +43,9 @@ class TimedStandIn(StandIn):
         super().__init__(*args, **kwargs)
         self.opened: dict[str, float] = {}
 
-    def handle(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict, dict]:
+    def handle(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         answer = super().handle(method, args, token)
         if method == "views.open":
             self.opened[str(args.get("trigger_id"))] = time.time()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -21,6 +22,7 @@ from sqlalchemy import Engine, event, text
 
 from bot import migrate
 from bot.db import make_engine
+from tests.support import postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBOT = str(Path(sys.executable).parent / "loopbot")
@@ -45,8 +47,6 @@ def _ram_gib() -> float:
 
 def machine_line(engines: list[Engine] | tuple[Engine, ...] = ()) -> str:
     """CPU model, cores, RAM, Python and database versions, on one line."""
-    import sqlite3
-
     parts = [
         f"CPU {_cpu_model()}",
         f"{os.cpu_count()} cores",
@@ -85,8 +85,6 @@ def database_url(backend: str) -> str:
     if backend == "sqlite":
         path = Path(tempfile.mkdtemp(prefix="db-", dir=_tmp)) / "loopbot.db"
         return f"sqlite:///{path}"
-    from tests.support import postgres
-
     server = postgres.server_url()
     if server is None:
         raise SystemExit("no PostgreSQL: install it (initdb on PATH) or set TEST_DATABASE_URL")
@@ -124,7 +122,7 @@ def install_counter(engine: Engine) -> None:
     """Attach a SQLAlchemy `before_cursor_execute` listener; it records only inside `counting()`."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _count(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
+    def _count(conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
         conn.info["bench_t0"] = time.perf_counter()
         with _lock:
             for counter in _active:
@@ -132,7 +130,7 @@ def install_counter(engine: Engine) -> None:
                 counter.raw.append((statement, parameters))
 
     @event.listens_for(engine, "after_cursor_execute")
-    def _timed(conn: Any, *args: Any) -> None:
+    def _timed(conn: Any, *_args: Any) -> None:
         took = (time.perf_counter() - conn.info.pop("bench_t0", time.perf_counter())) * 1000
         with _lock:
             for counter in _active:
@@ -193,8 +191,6 @@ def _ticks(pid: int | str) -> int:
 
 def postmaster_pid() -> int | None:
     """The pid of the throw-away PostgreSQL server this process started, if any."""
-    from tests.support import postgres
-
     server = postgres._server
     if server is None:
         return None

@@ -5,6 +5,7 @@ Statements are counted with a SQLAlchemy `before_cursor_execute` listener (bench
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -46,7 +47,7 @@ def _feedback(
         s.execute(insert(Feedback), rows)
 
 
-def _timed(sf: sessionmaker[Session], fn: Any) -> tuple[int, float, float, list[str]]:
+def _timed(sf: sessionmaker[Session], fn: Callable[[Session], object]) -> tuple[int, float, float, list[str]]:
     """(statements of one run, median ms over REPS runs, median ms in SQL, the statements); fresh sessions."""
     with sf() as s, common.counting() as counter:
         fn(s)
@@ -81,7 +82,7 @@ def home_part(backend: str) -> dict[int, Any]:
 
     seed.analyze(engine)
 
-    def build(user: str) -> Any:
+    def build(user: str) -> Callable[[Session], object]:
         return lambda s: build_home(s, user, now).to_dict()
 
     print(f"\n## App Home for an interviewer — {backend}")
@@ -142,7 +143,7 @@ def digest_part(backend: str) -> dict[int, Any]:
             s.flush()
             row_id = row.id
 
-        def run(s: Session, row_id: int = row_id) -> Any:
+        def run(s: Session, row_id: int = row_id) -> list[list[dict[str, Any]]]:
             rendered = render(s, s.get_one(Delivery, row_id), now)
             return [p.message.blocks_dicts() for p in rendered.parts]
 

@@ -20,7 +20,7 @@ from blocks import kit_text as kt
 from blocks import limits
 from blocks.ids import ActionId, BlockId
 from blocks.message import Message
-from blocks.text import slack_date
+from blocks.text import esc, slack_date
 from models import Interview, PanelRole, PanelSeat
 
 
@@ -94,7 +94,7 @@ def _kit_groups(seat: PanelSeat) -> list[list[Block]]:
     questions = kt.numbered(seat.kit)
     if not questions:
         return [sections("_No questions were assigned to you: follow the lead's plan and take notes._")]
-    name = kt.esc(str(seat.kit.get("name") or "Your questions"))
+    name = esc(str(seat.kit.get("name") or "Your questions"))
     groups: list[list[Block]] = [[DividerBlock(), *sections(f"*Your question set: {name}*")]]
     for n, q in questions:
         groups.append([DividerBlock(), *sections(kt.question_text(n, q))])
@@ -129,7 +129,7 @@ def prep_nudge(interview: Interview, seat: PanelSeat) -> Message:
         f":alarm_clock: Your *{_title(interview)}* starts {slack_date(interview.starts_at, '{time}')}"
         f" ({kt.duration_minutes(interview)} minutes). You are the *{kt.role_name(seat.role).lower()}*.",
     ]
-    asks = [f"{n}. {kt.esc(str(q.get('prompt') or ''))}" for n, q in kt.numbered(seat.kit) if n]
+    asks = [f"{n}. {esc(str(q.get('prompt') or ''))}" for n, q in kt.numbered(seat.kit) if n]
     if asks:
         lines.append("*Your questions*\n" + "\n".join(limits.truncate(a, 300) for a in asks))
     if interview.guidance.get("must_do_before"):

@@ -171,11 +171,11 @@ def serve_socket_mode(settings: Settings) -> None:
     stopped = threading.Event()
     try:
         with stop_on_signals(stopped.set), background_work(rt):
-            handler.connect()
+            handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
             log.info("server.socket_mode_connected")
             while not stopped.wait(0.5):
                 pass
     finally:
-        handler.close()
+        handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         rt.engine.dispose()
         log.info("server.stopped")

@@ -10,6 +10,8 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.delivery.hours_logic import parse_window
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 
@@ -101,8 +103,6 @@ class Settings(BaseSettings):
     @field_validator("working_hours")
     @classmethod
     def _window(cls, value: str) -> str:
-        from bot.delivery.hours_logic import parse_window
-
         parse_window(value)
         return value
 

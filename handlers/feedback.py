@@ -42,7 +42,7 @@ def _thanks(interview: Interview, version: int) -> View:
 
 
 def handle_feedback_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     """Validate and store a scorecard; errors go back inline, so nothing typed is lost."""
     deps: Deps = context["deps"]

@@ -43,7 +43,8 @@ def test_env_example_names_only_known_settings() -> None:
         "LOOPBOT_CONTENT_DIR",
     }
     names = re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.M)
-    assert names and set(names) <= known
+    assert names
+    assert set(names) <= known
 
 
 def test_entrypoint_migrates_then_runs_the_command(tmp_path: Path) -> None:

@@ -78,8 +78,8 @@ class SubmitResult:
     interview: Interview  # with its candidate loop and candidate loaded
 
 
-def _refusal(session: Session, interview_id: int, user: str) -> FeedbackRefused:
-    """Why `user` has no seat on this interview (the uncommon path, so it may cost a statement more)."""
+def _refusal(session: Session, interview_id: int) -> FeedbackRefused:
+    """Why the user has no seat on this interview (the uncommon path, so it may cost a statement more)."""
     interview = session.get(Interview, interview_id)
     if interview is None:
         return FeedbackRefused("That interview no longer exists.")
@@ -114,7 +114,7 @@ def load_form(
         .where(Interview.id == interview_id)
     ).one_or_none()
     if found is None:
-        raise _refusal(session, interview_id, user)
+        raise _refusal(session, interview_id)
     interview, cl, _candidate, seat, feedback = found
     if interview.status == InterviewStatus.CANCELLED:
         raise FeedbackRefused("This interview was cancelled, so there is no feedback to give.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +18,7 @@ from bot.scheduling.assignment import (
     double_bookings,
     panel_shape_problems,
 )
-from bot.scheduling.requests import ScheduleRequest, SchedulingError
+from bot.scheduling.requests import InterviewIn, ScheduleRequest, SchedulingError
 from bot.scheduling.snapshots import guidance_snapshot, kit_snapshot, rubric_snapshot
 from bot.settings import Settings
 from models import Candidate, CandidateLoop, Interview, InterviewType, Loop, LoopStage, PanelSeat, QuestionSet
@@ -26,8 +26,14 @@ from models import Candidate, CandidateLoop, Interview, InterviewType, Loop, Loo
 log = logging.getLogger("loopbot.scheduling")
 
 
-def _by_slug(session: Session, model: Any, slug: str) -> Any:
+_Sluggable = TypeVar("_Sluggable", Loop, InterviewType, QuestionSet)
+
+
+def _by_slug(session: Session, model: type[_Sluggable], slug: str) -> _Sluggable | None:
     return session.scalar(select(model).where(model.slug == slug))
+
+
+_Resolved = tuple[InterviewIn, LoopStage | None, InterviewType | None, datetime, datetime]
 
 
 class _Checker:
@@ -84,6 +90,24 @@ class _Checker:
             )
 
 
+def _resolve(check: _Checker, path: str, spec: InterviewIn, bookings: list[Booking]) -> _Resolved:
+    """Check one requested interview (stage, type, times, panel shape, sets); its seats join `bookings`."""
+    stage = check.stage(path, spec.stage)
+    kind = check.interview_type(path, stage, spec.type)
+    minutes = spec.duration_minutes
+    if minutes is None and kind is not None:
+        minutes = kind.duration_minutes
+    start, end = check.times(path, spec.start, minutes)
+    if kind is not None:
+        for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
+            check.add(f"{path}.panel", message)
+    for m, seat in enumerate(spec.panel):
+        if seat.question_set:
+            check.question_set(f"{path}.panel.{m}.question_set", seat.question_set)
+        bookings.append(Booking(seat.user, f"{path}.panel.{m}.user", start, end))
+    return spec, stage, kind, start, end
+
+
 def schedule_loop(
     session: Session, request: ScheduleRequest, settings: Settings, now: datetime
 ) -> CandidateLoop:
@@ -96,23 +120,9 @@ def schedule_loop(
     if not channel:
         check.add("hiring_channel", f"loop {loop.slug!r} has no hiring channel; give one")
     resolved = []
-    bookings = []
+    bookings: list[Booking] = []
     for n, spec in enumerate(request.interviews):
-        path = f"interviews.{n}"
-        stage = check.stage(path, spec.stage)
-        kind = check.interview_type(path, stage, spec.type)
-        minutes = spec.duration_minutes
-        if minutes is None and kind is not None:
-            minutes = kind.duration_minutes
-        start, end = check.times(path, spec.start, minutes)
-        if kind is not None:
-            for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
-                check.add(f"{path}.panel", message)
-        for m, seat in enumerate(spec.panel):
-            if seat.question_set:
-                check.question_set(f"{path}.panel.{m}.question_set", seat.question_set)
-            bookings.append(Booking(seat.user, f"{path}.panel.{m}.user", start, end))
-        resolved.append((spec, stage, kind, start, end))
+        resolved.append(_resolve(check, f"interviews.{n}", spec, bookings))
     check.bookings(bookings)
     if check.problems:
         raise SchedulingError(check.problems)

@@ -9,7 +9,7 @@ from bot.standin.state import ApiError, State, invalid_arguments
 from bot.standin.workspace import dm_id
 
 
-def auth_test(state: State, args: dict[str, Any]) -> dict[str, Any]:
+def auth_test(state: State, _args: dict[str, Any]) -> dict[str, Any]:
     ws = state.workspace
     return {
         "url": "https://standin.slack.invalid/",

@@ -21,7 +21,9 @@ def _check(view: Any, kind: str) -> None:
         raise invalid_arguments(*problems)
 
 
-def _store(state: State, view: dict[str, Any], owner: str, view_id: str | None = None, **ids: str) -> dict:
+def _store(
+    state: State, view: dict[str, Any], owner: str, view_id: str | None = None, **ids: str
+) -> dict[str, Any]:
     view_id = view_id or state.new_id("V")
     stored = {
         "private_metadata": "",

@@ -103,6 +103,21 @@ def _section(block: dict[str, Any], where: str) -> list[str]:
     return problems
 
 
+def _elements(block: dict[str, Any], kind: str, where: str) -> list[str]:
+    """A context or actions block's elements: how many, and each one's contents."""
+    limit = CONTEXT_ELEMENTS if kind == "context" else ACTIONS_ELEMENTS
+    elements = block.get("elements")
+    if not isinstance(elements, list) or not elements or len(elements) > limit:
+        return [f"must have 1 to {limit} items [json-pointer:{where}/elements]"]
+    problems: list[str] = []
+    for i, el in enumerate(elements):
+        if kind == "actions":
+            problems += element(el, f"{where}/elements/{i}")
+        elif isinstance(el, dict) and el.get("type") in ("mrkdwn", "plain_text"):
+            problems += _text(el, CONTEXT_TEXT, f"{where}/elements/{i}")
+    return problems
+
+
 def _block(block: Any, where: str) -> list[str]:
     if not isinstance(block, dict) or block.get("type") not in BLOCK_TYPES:
         return [f"must provide a valid block type [json-pointer:{where}/type]"]
@@ -112,19 +127,8 @@ def _block(block: Any, where: str) -> list[str]:
         problems += _section(block, where)
     elif kind == "header":
         problems += _text(block.get("text"), HEADER_TEXT, f"{where}/text", plain_only=True)
-    elif kind == "context":
-        elements = block.get("elements")
-        if not isinstance(elements, list) or not elements or len(elements) > CONTEXT_ELEMENTS:
-            return problems + [f"must have 1 to {CONTEXT_ELEMENTS} items [json-pointer:{where}/elements]"]
-        for i, el in enumerate(elements):
-            if isinstance(el, dict) and el.get("type") in ("mrkdwn", "plain_text"):
-                problems += _text(el, CONTEXT_TEXT, f"{where}/elements/{i}")
-    elif kind == "actions":
-        elements = block.get("elements")
-        if not isinstance(elements, list) or not elements or len(elements) > ACTIONS_ELEMENTS:
-            return problems + [f"must have 1 to {ACTIONS_ELEMENTS} items [json-pointer:{where}/elements]"]
-        for i, el in enumerate(elements):
-            problems += element(el, f"{where}/elements/{i}")
+    elif kind in ("context", "actions"):
+        problems += _elements(block, kind, where)
     elif kind == "input":
         problems += _text(block.get("label"), LABEL_TEXT, f"{where}/label", plain_only=True)
         if "hint" in block:

@@ -54,8 +54,9 @@ def handler_class(standin: StandIn) -> type[BaseHTTPRequestHandler]:
                 status, body, headers = standin.handle(url.path[5:], args, token or None)
             except Drop:
                 self.close_connection = True
-                return
+                return None
             self._send(status, body, headers)
+            return None
 
         def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
             # A 5xx answers like Slack's edge does: an HTML page, not JSON.

@@ -173,7 +173,9 @@ class StandIn:
         with self._lock:
             self._rate_limited[method] += 1
 
-    def handle(self, method: str, args: dict[str, Any], token: str | None) -> tuple[int, dict, dict]:
+    def handle(
+        self, method: str, args: dict[str, Any], token: str | None
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         """Answer one call: (HTTP status, JSON body, extra headers); raises Drop to hang up."""
         call = Call(method=method, args=args, at=time.time(), token=token)
         with self._lock:
@@ -182,7 +184,7 @@ class StandIn:
         call.status, call.outcome = status, (body.get("error") or "ok") if status == 200 else f"http_{status}"
         return status, body, headers
 
-    def _answer(self, call: Call) -> tuple[int, dict, dict]:
+    def _answer(self, call: Call) -> tuple[int, dict[str, Any], dict[str, str]]:
         if self.latency:
             time.sleep(self.latency)
         fault = self.faults.next(call.method)

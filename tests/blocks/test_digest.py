@@ -13,7 +13,7 @@ from blocks.digest import digest_message, escalation, private_notes_message, sco
 from blocks.ids import ActionId
 from blocks.message import Message
 from bot.feedback.logic import FeedbackForm
-from models import CandidateLoop, Feedback, Interview
+from models import Candidate, CandidateLoop, Feedback, Interview
 from tests.support.factories import kit, kit_question, memory_interview
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -70,11 +70,15 @@ def test_digest_shows_candidate_role_tally_matrix_and_flags() -> None:
     assert "Debrief: Ada Lovelace" in dumped(message)
     assert "*Candidate:* Ada Lovelace · *Role:* Software Engineer" in body
     assert "Strong Yes: *1* · Yes: *0* · No: *0* · Strong No: *1*" in body
-    assert "*Split decision*" in body and "*Strong no* from <@U2>" in body
+    assert "*Split decision*" in body
+    assert "*Strong no* from <@U2>" in body
     assert "*Nobody assessed*: Effective team member." in body
     assert "*Late feedback* from <@U2> (Architecture, interviewer): 3 hours past the deadline." in body
     assert "All feedback is in (2 scorecards)" in body  # the shadow is not waited for
-    assert "```" in body and "SY" in body and "`A` <@U1>" in body and "`B` <@U2>" in body
+    assert "```" in body
+    assert "SY" in body
+    assert "`A` <@U1>" in body
+    assert "`B` <@U2>" in body
 
 
 def test_missing_feedback_is_named_in_a_deadline_digest_and_scores_are_held_back() -> None:
@@ -85,7 +89,9 @@ def test_missing_feedback_is_named_in_a_deadline_digest_and_scores_are_held_back
     assert "1 scorecard in, 1 still missing" in body
     assert "<@U3>" not in body  # observers are never missing
     # Blind rule: U2 may read the channel, so no tally, flags or matrix reveal U1's scores.
-    assert "Strong No" not in body and "Recommendations" not in body and "```" not in body
+    assert "Strong No" not in body
+    assert "Recommendations" not in body
+    assert "```" not in body
     assert "*Scorecards are held back*" in body
     [actions] = [b for b in message.blocks_dicts() if b["type"] == "actions"]
     [button] = actions["elements"]
@@ -97,7 +103,9 @@ def test_released_scores_show_while_feedback_is_still_missing() -> None:
     i = panel3()
     i.candidate_loop.scorecards_released_at = NOW
     body = texts(digest_message(i.candidate_loop, [fb(i, "U1", "strong_no")], NOW))
-    assert "Strong No: *1*" in body and "*Missing feedback*: <@U2>" in body and "held back" not in body
+    assert "Strong No: *1*" in body
+    assert "*Missing feedback*: <@U2>" in body
+    assert "held back" not in body
 
 
 def test_drafts_and_cancelled_interviews_do_not_count() -> None:
@@ -108,14 +116,17 @@ def test_drafts_and_cancelled_interviews_do_not_count() -> None:
     feedback = [fb(i, "U1", "no", status="draft"), fb(other, "U5", "strong_no")]
     i.candidate_loop.scorecards_released_at = NOW  # to see the tally while U1 and U2 are missing
     body = texts(digest_message(i.candidate_loop, feedback, NOW))
-    assert "Strong No: *0*" in body and "No: *0*" in body and "<@U5>" not in body
+    assert "Strong No: *0*" in body
+    assert "No: *0*" in body
+    assert "<@U5>" not in body
 
 
 def test_observer_feedback_is_mentioned_not_counted() -> None:
     i = panel3()
     feedback = [fb(i, "U1"), fb(i, "U2"), fb(i, "U3", "strong_no")]
     body = texts(digest_message(i.candidate_loop, feedback, NOW))
-    assert "Strong No: *0*" in body and "Observer feedback (not counted): <@U3>" in body
+    assert "Strong No: *0*" in body
+    assert "Observer feedback (not counted): <@U3>" in body
 
 
 def test_candidate_names_and_notes_are_escaped_everywhere() -> None:
@@ -137,7 +148,9 @@ def test_candidate_names_and_notes_are_escaped_everywhere() -> None:
     ):
         assert message is not None
         out = dumped(message)
-        assert "<!channel>" not in out and "<!here>" not in out and "<!everyone>" not in out
+        assert "<!channel>" not in out
+        assert "<!here>" not in out
+        assert "<!everyone>" not in out
         assert "&lt;!channel&gt; Eve" in out
     assert "R&amp;D &lt;lead&gt;" in dumped(digest_message(cl, [f], NOW))
 
@@ -148,7 +161,8 @@ def test_private_notes_never_reach_the_channel_or_the_thread() -> None:
     assert "Secret" not in dumped(digest_message(i.candidate_loop, [f], NOW))
     assert "Secret" not in dumped(scorecard_reply(i.candidate_loop, i, f))
     notes = private_notes_message(i.candidate_loop, [f, fb(i, "U2")])
-    assert notes is not None and "Secret: worried about references" in dumped(notes)
+    assert notes is not None
+    assert "Secret: worried about references" in dumped(notes)
     assert "<@U2>" not in dumped(notes)  # only feedback that has a note
     assert private_notes_message(i.candidate_loop, [fb(i, "U2")]) is None
 
@@ -169,10 +183,12 @@ def test_scorecard_reply_shows_ratings_signals_notes_and_summary() -> None:
     assert "*Scorecard: <@U1>* · Architecture (lead)" in body
     assert "*Recommendation:* Strong Yes" in body
     assert "• Ability to learn and teach: *Strong Yes*\n• Building systems: *No signal*" in body
-    assert ":white_check_mark: Mentions trade-offs" in body and ":x: Blames others" in body
+    assert ":white_check_mark: Mentions trade-offs" in body
+    assert ":x: Blames others" in body
     assert "*Q1: Tell me about q-learn.*\nExplained the cache well" in body
     assert "*Backup: Tell me about q-backup.*\nNot needed" in body
-    assert "past the feedback deadline" in body and "version 2" in body
+    assert "past the feedback deadline" in body
+    assert "version 2" in body
     assert "*Summary*\nClear thinker" in body
 
 
@@ -259,11 +275,10 @@ def test_escalation_names_who_is_late() -> None:
 def test_minimal_snapshots_render() -> None:
     cl = CandidateLoop(id=1, hiring_channel="C1", recruiter="U0R", hiring_manager="U0M")
     cl.rubric = {"slug": "eng", "scale": [], "categories": [{"key": "learn"}]}
-    from models import Candidate
-
     cl.candidate = Candidate(name="Bob")
     i = memory_interview([("U1", "lead")])
     i.candidate_loop = cl
     i.guidance = {}
     message = digest_message(cl, [fb(i, "U1", ratings={})], NOW)
-    assert "Debrief: Bob" in dumped(message) and "learn" in texts(message)
+    assert "Debrief: Bob" in dumped(message)
+    assert "learn" in texts(message)

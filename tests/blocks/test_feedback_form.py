@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from blocks.feedback_form import block_errors, parse_state
 from bot.feedback.logic import ERR_RECOMMENDATION, FeedbackForm, FormErrors
 
 
 def test_parse_state_reads_every_kind_of_input() -> None:
-    values = {
+    values: dict[str, dict[str, Any]] = {
         "rating__learn": {"feedback_field": {"type": "radio_buttons", "selected_option": {"value": "yes"}}},
         "rating__build": {"feedback_field": {"type": "static_select", "selected_option": None}},
         "signals__q__g0": {

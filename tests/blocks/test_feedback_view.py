@@ -10,6 +10,7 @@ from blocks.feedback import feedback_view, message_view
 from blocks.feedback_form import FeedbackMeta
 from blocks.ids import CallbackId
 from bot.feedback.logic import FeedbackForm, covered_categories
+from bot.standin import blockkit
 from tests.support.factories import RUBRIC_SNAPSHOT, kit, kit_question, memory_interview
 
 
@@ -27,9 +28,11 @@ def _by_id(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_modal_frame() -> None:
     view = _view()
-    assert view["type"] == "modal" and view["callback_id"] == CallbackId.FEEDBACK
+    assert view["type"] == "modal"
+    assert view["callback_id"] == CallbackId.FEEDBACK
     assert view["title"]["text"] == "Interview feedback"
-    assert view["submit"]["text"] == "Submit feedback" and view["close"]["text"] == "Save for later"
+    assert view["submit"]["text"] == "Submit feedback"
+    assert view["close"]["text"] == "Save for later"
     assert FeedbackMeta.model_validate_json(view["private_metadata"]) == FeedbackMeta(
         interview_id=7, user="U1"
     )
@@ -38,7 +41,8 @@ def test_modal_frame() -> None:
 def test_full_layout_of_one_question() -> None:
     blocks = _by_id(_view())
     great = blocks["signals__q-learn__g0"]
-    assert great["optional"] is True and great["label"]["text"] == "Great-answer signals you heard"
+    assert great["optional"] is True
+    assert great["label"]["text"] == "Great-answer signals you heard"
     assert [o["text"]["text"] for o in great["element"]["options"]] == [
         "+ Mentions trade-offs",
         "+ Names a concrete metric",
@@ -70,7 +74,8 @@ def test_more_than_ten_signals_are_split_into_several_checkbox_groups() -> None:
 def test_long_signals_fit_option_limits() -> None:
     q = kit_question("long", great_signals=["word " * 60])
     option = _by_id(_view(kits={"U1": kit(questions=[q])}))["signals__long__g0"]["element"]["options"][0]
-    assert len(option["text"]["text"]) <= 75 and len(option["description"]["text"]) <= 75
+    assert len(option["text"]["text"]) <= 75
+    assert len(option["description"]["text"]) <= 75
 
 
 def test_prefilled_values_round_trip() -> None:
@@ -111,13 +116,16 @@ def test_user_text_is_escaped() -> None:
     q = kit_question("evil", prompt="<!here> now", great_signals=["<@U1> & co"], category_name="<!channel>")
     view = _view(kits={"U1": kit(questions=[q])}, candidate="<!channel> Eve")
     text = json.dumps(view)
-    assert "<!channel>" not in text and "<!here>" not in text and "<@U1>" not in text
+    assert "<!channel>" not in text
+    assert "<!here>" not in text
+    assert "<@U1>" not in text
     assert "&lt;!channel&gt; Eve" in text
 
 
 def test_message_view_is_a_plain_modal() -> None:
     view = message_view("A title that is far too long for Slack", "Hello").to_dict()
-    assert len(view["title"]["text"]) <= 24 and "submit" not in view
+    assert len(view["title"]["text"]) <= 24
+    assert "submit" not in view
     assert view["blocks"][0]["text"]["text"] == "Hello"
 
 
@@ -133,14 +141,13 @@ def test_a_long_scale_uses_a_select_without_descriptions() -> None:
     )
     limits.check_view(view)
     element = _by_id(view.to_dict())["rating__learn"]["element"]
-    assert element["type"] == "static_select" and len(element["options"]) == 13
+    assert element["type"] == "static_select"
+    assert len(element["options"]) == 13
     assert all("description" not in o and len(o["text"]["text"]) <= 75 for o in element["options"])
     assert element["initial_option"]["value"] == "l3"
 
 
 def test_big_kit_view_passes_the_stand_ins_independent_checks() -> None:
-    from bot.standin import blockkit
-
     questions = [
         kit_question(f"q{n}", great_signals=[f"g{k} " + "x" * 120 for k in range(14)]) for n in range(30)
     ]

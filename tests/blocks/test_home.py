@@ -41,7 +41,9 @@ def item(user: str = "U1", role: str = "lead", candidate: str = "Ada Lovelace", 
 def test_empty_home_says_what_loopbot_is_and_how_to_start() -> None:
     view = home_view(HomeData(user="U1"), NOW).to_dict()
     text = json.dumps(view)
-    assert view["type"] == "home" and ABOUT in text and "/loop help" in text
+    assert view["type"] == "home"
+    assert ABOUT in text
+    assert "/loop help" in text
     assert buttons(view) == []
 
 
@@ -81,7 +83,8 @@ def test_interview_in_progress_offers_the_feedback_form_next_to_the_prep() -> No
         (ActionId.VIEW_FULL_KIT, "22"),  # not started: prep only
     ]
     text = json.dumps(view)
-    assert text.count("in progress now") == 2 and "draft saved" in text
+    assert text.count("in progress now") == 2
+    assert "draft saved" in text
     limits.check_view(home_view(HomeData(user="U1", upcoming=[on, draft, later]), now))
 
 
@@ -92,7 +95,9 @@ def test_feedback_due_and_overdue_with_the_form_button() -> None:
     view = home_view(HomeData(user="U1", due=[fresh, draft]), NOW).to_dict()
     text = json.dumps(view)
     assert "*Feedback due (2)*" in text
-    assert ":large_yellow_circle: Due" in text and ":red_circle: *Overdue*" in text and "draft saved" in text
+    assert ":large_yellow_circle: Due" in text
+    assert ":red_circle: *Overdue*" in text
+    assert "draft saved" in text
     assert [(a, v) for a, v in buttons(view) if a == ActionId.OPEN_FEEDBACK] == [
         (ActionId.OPEN_FEEDBACK, "11"),
         (ActionId.OPEN_FEEDBACK, "12"),
@@ -114,7 +119,9 @@ def test_loops_show_who_has_and_has_not_submitted() -> None:
     view = home_view(HomeData(user="U0RECRUIT", loops=[loop], manages=True), NOW).to_dict()
     text = json.dumps(view)
     assert "*Candidate loops you run*" in text
-    assert ":white_check_mark: <@U1>" in text and ":hourglass: <@U2>" in text and "<@U3>" not in text
+    assert ":white_check_mark: <@U1>" in text
+    assert ":hourglass: <@U2>" in text
+    assert "<@U3>" not in text
     assert (ActionId.SHOW_STATUS, "3") in buttons(view)
 
 
@@ -124,7 +131,8 @@ def test_candidate_names_are_escaped_on_home_and_status() -> None:
     home = dump(home_view(HomeData(user="U1", upcoming=[up], loops=[loop], manages=True), NOW))
     status = json.dumps(status_message(up.interview.candidate_loop, set(), NOW).blocks_dicts())
     for out in (home, status):
-        assert "<!channel>" not in out and "&lt;!channel&gt; Eve" in out
+        assert "<!channel>" not in out
+        assert "&lt;!channel&gt; Eve" in out
 
 
 def test_a_crowded_home_stays_within_view_limits() -> None:
@@ -142,7 +150,9 @@ def test_kit_view_holds_the_whole_kit_without_the_dm_buttons() -> None:
     up = item(starts_at=START)
     view = kit_view(up.interview, up.seat, NOW).to_dict()
     text = json.dumps(view)
-    assert view["type"] == "modal" and "Tell me about q-learn." in text and "Backup question" in text
+    assert view["type"] == "modal"
+    assert "Tell me about q-learn." in text
+    assert "Backup question" in text
     assert not [b for b in view["blocks"] if b["type"] == "actions"]
 
 
@@ -151,7 +161,8 @@ def test_kit_view_of_a_huge_kit_is_cut_with_a_pointer_to_the_dm() -> None:
     i = memory_interview([("U1", "lead")], kits={"U1": kit(questions=questions)}, starts_at=START)
     view = kit_view(i, i.panel[0], NOW)
     limits.check_view(view)
-    assert len(view.blocks) <= limits.VIEW_BLOCKS and "/loop prep" in dump(view)
+    assert len(view.blocks) <= limits.VIEW_BLOCKS
+    assert "/loop prep" in dump(view)
 
 
 def test_status_marks_each_panelist_and_offers_changes_only_for_future_interviews() -> None:

@@ -43,7 +43,9 @@ def test_truncate_and_split_label() -> None:
     assert limits.truncate("short", 75) == "short"
     assert limits.truncate("a" * 100, 75) == "a" * 74 + "…"
     label, rest = limits.split_label("word " * 40)
-    assert len(label) <= 75 and len(rest) <= 75 and rest.endswith("…")
+    assert len(label) <= 75
+    assert len(rest) <= 75
+    assert rest.endswith("…")
     assert limits.split_label("fits") == ("fits", "")
 
 

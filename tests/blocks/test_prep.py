@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 
 from blocks import limits, prep
 from blocks.ids import ActionId, BlockId
+from bot.standin import blockkit
 from tests.support.factories import kit, kit_question, memory_interview
 
 NOW = datetime(2026, 11, 30, 15, 0, tzinfo=UTC)
@@ -53,14 +54,16 @@ def test_prep_message_has_the_facts_role_guidance_questions_panel_and_consent() 
     assert "*Q1 · Ability to learn and teach*\nTell me about q-learn." in text
     assert "*Q2 · Building systems*" in text
     assert "*Backup question · Building systems*\n_Use it when: No cloud experience_" in text
-    assert "• Mentions trade-offs" in text and "• Blames others" in text
+    assert "• Mentions trade-offs" in text
+    assert "• Blames others" in text
     assert "*Technologies that may come up:* Kubernetes" in text
     assert "*Follow-ups*\n• What would you change?" in text
     assert "*Goal:* See how they reason about it." in text
     assert "• <@U2>: Interviewer, covers Ability to learn and teach, Building systems" in text
     assert "• <@U3>: Shadow (observer)\n" in text + "\n"
     assert "<@U1>" not in text  # not listed as "also on the panel"
-    assert "agreed to be recorded" in text and "not* agree" not in text
+    assert "agreed to be recorded" in text
+    assert "not* agree" not in text
 
 
 def test_prep_buttons_carry_the_interview_id() -> None:
@@ -107,7 +110,9 @@ def test_long_kit_splits_into_messages_within_every_limit_and_drops_nothing() ->
     text = _mrkdwn(messages)
     for n in range(30):
         assert f"Q-START-{n} " in text
-        assert f"great {n}.7 " in text and f"negative {n}.5 " in text and f"follow {n}.4 " in text
+        assert f"great {n}.7 " in text
+        assert f"negative {n}.5 " in text
+        assert f"follow {n}.4 " in text
     # Buttons once, on the last part.
     assert _all_text(messages).count(ActionId.OPEN_FEEDBACK) == 1
     assert messages[-1].blocks[-1].to_dict()["block_id"] == BlockId.PREP_ACTIONS
@@ -199,8 +204,6 @@ def test_declined_confirmation_replaces_the_buttons() -> None:
 
 
 def test_long_kit_passes_the_stand_ins_independent_block_kit_checks() -> None:
-    from bot.standin import blockkit
-
     questions = [
         kit_question(f"q{n}", prompt="word " * 700, great_signals=["signal " * 40] * 12) for n in range(30)
     ]

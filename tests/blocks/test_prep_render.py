@@ -17,7 +17,7 @@ from tests.support.factories import snapshot_interview
 def test_every_seat_delivery_renders_within_limits(session: Session) -> None:
     i = snapshot_interview(session, [("U1", "lead"), ("U3", "shadow")], candidate="<!channel> Eve")
     now = i.starts_at - timedelta(days=2)
-    planner.plan_interview(session, i, Settings(_env_file=None), now)  # type: ignore[call-arg]
+    planner.plan_interview(session, i, Settings(_env_file=None), now)
     planner.notify(
         session,
         recipient="U0RECRUIT",
@@ -34,7 +34,8 @@ def test_every_seat_delivery_renders_within_limits(session: Session) -> None:
         if row.kind == DeliveryKind.ESCALATION:
             continue  # slack-ops' builder
         rendered = render.render(session, row, now)
-        assert rendered.channel == row.recipient and rendered.parts
+        assert rendered.channel == row.recipient
+        assert rendered.parts
         for part in rendered.parts:
             limits.check_message(part.message.blocks, part.message.text)
             assert "<!channel>" not in part.message.text + str(part.message.blocks_dicts())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,10 +13,21 @@ from blocks.prep import prep_messages
 from bot.clock import FakeClock
 from bot.delivery import planner
 from bot.deps import Deps
+from bot.feedback import service as svc
+from bot.feedback.logic import FeedbackForm
 from bot.settings import Settings
 from handlers.feedback import handle_cant_make_it, open_feedback_modal
 from models import Delivery, DeliveryKind, Interview, PanelSeat
-from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
+from tests.support.slack_payloads import (
+    START,
+    FakeAck,
+    FakeClient,
+    LoopData,
+    as_ack,
+    as_web_client,
+    block_action,
+    bolt_context,
+)
 
 
 def _plan(factory: sessionmaker[Session], loop: LoopData, settings: Settings) -> None:
@@ -25,14 +37,16 @@ def _plan(factory: sessionmaker[Session], loop: LoopData, settings: Settings) ->
         )
 
 
-def _click(deps: Deps, client: FakeClient, loop: LoopData, user: str, message: dict | None = None) -> FakeAck:  # type: ignore[type-arg]
+def _click(
+    deps: Deps, client: FakeClient, loop: LoopData, user: str, message: dict[str, Any] | None = None
+) -> FakeAck:
     ack = FakeAck()
     body = block_action(user, ActionId.CANT_MAKE_IT, str(loop.interview_id), message=message)
-    handle_cant_make_it(ack=ack, body=body, client=client, context={"deps": deps})  # type: ignore[arg-type]
+    handle_cant_make_it(ack=as_ack(ack), body=body, client=as_web_client(client), context=bolt_context(deps))
     return ack
 
 
-def _prep_message(factory: sessionmaker[Session], loop: LoopData, clock: FakeClock) -> dict:  # type: ignore[type-arg]
+def _prep_message(factory: sessionmaker[Session], loop: LoopData, clock: FakeClock) -> dict[str, Any]:
     with factory() as s:
         i = s.get_one(Interview, loop.interview_id)
         [m] = prep_messages(i, i.panel[1], clock.now())
@@ -57,15 +71,19 @@ def test_decline_cancels_the_panelists_deliveries_and_tells_the_recruiter(
         assert seat.declined_at == clock.now()
         rows = list(s.scalars(select(Delivery)))
     mine = {r.kind: r.status for r in rows if r.recipient == "U2"}
-    assert mine and set(mine.values()) == {"cancelled"}
+    assert mine
+    assert set(mine.values()) == {"cancelled"}
     assert {r.status for r in rows if r.recipient == "U1"} == {"pending"}
     [notice] = [r for r in rows if r.kind == DeliveryKind.NOTICE]
-    assert notice.recipient == "U0RECRUIT" and notice.status == "pending"
+    assert notice.recipient == "U0RECRUIT"
+    assert notice.status == "pending"
     assert "<@U2> (interviewer) can't make the *Architecture* with *Ada Lovelace*" in notice.payload["text"]
     [update] = fake_client.named("chat_update")
-    assert update["channel"] == "D0DM" and update["ts"] == "1700000000.000100"
+    assert update["channel"] == "D0DM"
+    assert update["ts"] == "1700000000.000100"
     ids = [b.get("block_id") for b in update["blocks"]]
-    assert BlockId.PREP_ACTIONS not in ids and ids[-1] == BlockId.PREP_CONFIRMATION
+    assert BlockId.PREP_ACTIONS not in ids
+    assert ids[-1] == BlockId.PREP_CONFIRMATION
     assert update["blocks"][:-1] == message["blocks"][:-1]
 
 
@@ -92,7 +110,8 @@ def test_non_panelist_gets_an_ephemeral_answer(
 ) -> None:
     _click(deps, fake_client, loop_data, "U9")
     [eph] = fake_client.named("chat_postEphemeral")
-    assert eph["user"] == "U9" and eph["channel"] == "D0DM"
+    assert eph["user"] == "U9"
+    assert eph["channel"] == "D0DM"
     assert "not on the panel" in eph["text"]
     assert fake_client.named("chat_update") == []
 
@@ -104,9 +123,6 @@ def test_declined_panelist_cannot_open_the_form_and_is_no_longer_awaited(
     session_factory: sessionmaker[Session],
     clock: FakeClock,
 ) -> None:
-    from bot.feedback import service as svc
-    from bot.feedback.logic import FeedbackForm
-
     clock.set(START - timedelta(days=1))
     _click(deps, fake_client, loop_data, "U2")
     form = FeedbackForm(ratings={"learn": "yes", "build": "yes"}, recommendation="no", summary="x" * 40)
@@ -115,7 +131,7 @@ def test_declined_panelist_cannot_open_the_form_and_is_no_longer_awaited(
         keys = list(s.scalars(select(Delivery.dedupe_key).where(Delivery.kind == DeliveryKind.DIGEST)))
     assert any(k.startswith("digest.all_in:") for k in keys)  # U2 declined, U3 shadows: U1 was the last
     clock.set(START + timedelta(hours=2))
-    open_feedback_modal(fake_client, "trig", deps, loop_data.interview_id, "U2")  # type: ignore[arg-type]
+    open_feedback_modal(as_web_client(fake_client), "trig", deps, loop_data.interview_id, "U2")
     view = fake_client.named("views_open")[-1]["view"].to_dict()
     assert "You told us you couldn't make" in view["blocks"][0]["text"]["text"]
 

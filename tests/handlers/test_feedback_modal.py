@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from slack_sdk.models.views import View
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,7 +33,10 @@ from tests.support.slack_payloads import (
     FakeAck,
     FakeClient,
     LoopData,
+    as_ack,
+    as_web_client,
     block_action,
+    bolt_context,
     complete_answers,
     filled,
     view_payload,
@@ -42,30 +46,25 @@ from tests.support.slack_payloads import (
 def _open(deps: Deps, client: FakeClient, loop: LoopData, user: str = "U1") -> dict[str, Any]:
     ack = FakeAck()
     body = block_action(user, ActionId.OPEN_FEEDBACK, str(loop.interview_id))
-    handle_open_feedback(ack=ack, body=body, client=client, context={"deps": deps})  # type: ignore[arg-type]
+    handle_open_feedback(ack=as_ack(ack), body=body, client=as_web_client(client), context=bolt_context(deps))
     assert ack.calls == [{}]
     call = client.named("views_open")[-1]
     assert call["trigger_id"] == f"trigger-{user}-{ActionId.OPEN_FEEDBACK}"
-    return call["view"].to_dict()
+    view: View = call["view"]
+    return view.to_dict()
 
 
 def _submit(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str = "U1") -> FakeAck:
     ack = FakeAck()
     body = view_payload("view_submission", user, filled(view, answers))
-    handle_feedback_submission(
-        ack=ack,
-        body=body,
-        view=body["view"],
-        client=deps.client,
-        context={"deps": deps},  # type: ignore[arg-type]
-    )
+    handle_feedback_submission(ack=as_ack(ack), body=body, view=body["view"], context=bolt_context(deps))
     return ack
 
 
 def _close(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str = "U1") -> None:
     ack = FakeAck()
     body = view_payload("view_closed", user, filled(view, answers))
-    handle_feedback_closed(ack=ack, body=body, view=body["view"], context={"deps": deps})  # type: ignore[arg-type]
+    handle_feedback_closed(ack=as_ack(ack), body=body, view=body["view"], context=bolt_context(deps))
     assert ack.calls == [{}]
 
 
@@ -91,7 +90,8 @@ def test_button_opens_the_form_with_a_rating_per_covered_category(
     assert labels == ["Strong No", "No", "Yes", "Strong Yes", "No signal"]
     signals = [b for b in view["blocks"] if b.get("block_id", "").startswith("signals__")]
     values = [o["value"] for b in signals for o in b["element"]["options"]]
-    assert "great:q-learn:0" in values and "negative:q-build:0" in values
+    assert "great:q-learn:0" in values
+    assert "negative:q-build:0" in values
     ids = [b.get("block_id") for b in view["blocks"]]
     assert {
         "note__q-learn",
@@ -105,7 +105,8 @@ def test_button_opens_the_form_with_a_rating_per_covered_category(
 
 def test_non_panelist_is_told_clearly(deps: Deps, fake_client: FakeClient, loop_data: LoopData) -> None:
     view = _open(deps, fake_client, loop_data, user="U9")
-    assert view.get("callback_id") is None and "submit" not in view
+    assert view.get("callback_id") is None
+    assert "submit" not in view
     assert "you are not on it" in _texts(view)
 
 
@@ -121,7 +122,7 @@ def test_before_the_interview_the_form_is_not_open_yet(
 def test_open_feedback_modal_is_callable_from_other_surfaces(
     deps: Deps, fake_client: FakeClient, loop_data: LoopData
 ) -> None:
-    open_feedback_modal(fake_client, "trig-home", deps, loop_data.interview_id, "U2")  # type: ignore[arg-type]
+    open_feedback_modal(as_web_client(fake_client), "trig-home", deps, loop_data.interview_id, "U2")
     [call] = fake_client.named("views_open")
     assert call["trigger_id"] == "trig-home"
     assert call["view"].callback_id == CallbackId.FEEDBACK
@@ -163,8 +164,10 @@ def test_close_keeps_a_draft_and_reopening_restores_it(
     }
     _close(deps, view, typed)
     [row] = _rows(session_factory)
-    assert row.status == "draft" and row.version == 0
-    assert row.ratings == {"learn": "strong_yes"} and row.signals == ["great:q-learn:1"]
+    assert row.status == "draft"
+    assert row.version == 0
+    assert row.ratings == {"learn": "strong_yes"}
+    assert row.signals == ["great:q-learn:1"]
     reopened = _open(deps, fake_client, loop_data)
     blocks = {b.get("block_id"): b for b in reopened["blocks"]}
     assert blocks["rating__learn"]["element"]["initial_option"]["value"] == "strong_yes"
@@ -186,7 +189,8 @@ def test_submitting_twice_stores_one_feedback(
     first, second = _submit(deps, view, answers), _submit(deps, view, answers)
     assert first.calls[0]["response_action"] == second.calls[0]["response_action"] == "update"
     [row] = _rows(session_factory)
-    assert row.status == "submitted" and row.version == 1
+    assert row.status == "submitted"
+    assert row.version == 1
     with session_factory() as s:
         assert [r.version for r in s.scalars(select(FeedbackRevision))] == [1]
 
@@ -210,7 +214,8 @@ def test_editing_after_submission_keeps_history(
     [ack] = _submit(deps, reopened, {"recommendation": "strong_yes"}).calls
     assert "version 2" in json.dumps(ack["view"].to_dict())
     [row] = _rows(session_factory)
-    assert row.version == 2 and row.recommendation == "strong_yes"
+    assert row.version == 2
+    assert row.recommendation == "strong_yes"
     assert row.submitted_at == first_submitted
     with session_factory() as s:
         revisions = list(s.scalars(select(FeedbackRevision).order_by(FeedbackRevision.version)))
@@ -224,7 +229,8 @@ def test_closing_an_edit_keeps_the_submitted_version(
     _submit(deps, view, complete_answers(view))
     _close(deps, _open(deps, fake_client, loop_data), {"summary": "changed my mind but closed"})
     [row] = _rows(session_factory)
-    assert row.status == "submitted" and row.summary.startswith("Clear thinker")
+    assert row.status == "submitted"
+    assert row.summary.startswith("Clear thinker")
 
 
 def test_non_panelist_cannot_submit(
@@ -246,7 +252,7 @@ def test_a_busy_sqlite_writer_gets_an_inline_try_again_within_slacks_deadline(
     with factory.begin() as s:
         interview_id = snapshot_interview(s, [("U1", "lead")], starts_at=START).id
     client = FakeClient()
-    deps = Deps(settings=settings, session_factory=factory, client=client, clock=clock)  # type: ignore[arg-type]
+    deps = Deps(settings=settings, session_factory=factory, client=as_web_client(client), clock=clock)
     view = _open(deps, client, LoopData(interview_id=interview_id, candidate_loop_id=0))
     holding, release = threading.Event(), threading.Event()
 

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +23,16 @@ from handlers.home import (
 )
 from models import Candidate, CandidateLoop, Feedback, Interview, InterviewType, PanelSeat
 from tests.support.factories import GUIDANCE, RUBRIC_SNAPSHOT, candidate_loop, kit
-from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
+from tests.support.slack_payloads import (
+    START,
+    FakeAck,
+    FakeClient,
+    LoopData,
+    as_ack,
+    as_web_client,
+    block_action,
+    bolt_context,
+)
 
 USER = "U0BUSY"
 
@@ -33,7 +43,7 @@ def counting(session: Session) -> Iterator[list[str]]:
     statements: list[str] = []
     engine = session.connection().engine
 
-    def before(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", before)
@@ -119,7 +129,8 @@ def test_home_costs_the_same_few_statements_for_10_or_1000_past_interviews(sessi
     assert small <= 8
     text = json.dumps(large_view.to_dict())
     assert "*Feedback due (20)*" in text  # LIMITed: the oldest twenty of 343 due forms
-    assert "*Recently submitted*" in text and "*Candidate loops you run*" in text
+    assert "*Recently submitted*" in text
+    assert "*Candidate loops you run*" in text
     assert len(large_view.blocks) <= 100
 
 
@@ -129,22 +140,29 @@ def test_load_home_sorts_seats_into_upcoming_due_and_recent(
     at = START + timedelta(hours=3)
     s = session_factory()
     data = load_home(s, "U1", START - timedelta(hours=1))
-    assert [x.interview.id for x in data.upcoming] == [loop_data.interview_id] and not data.due
+    assert [x.interview.id for x in data.upcoming] == [loop_data.interview_id]
+    assert not data.due
     data = load_home(s, "U1", at)
-    assert not data.upcoming and [x.interview.id for x in data.due] == [loop_data.interview_id]
+    assert not data.upcoming
+    assert [x.interview.id for x in data.due] == [loop_data.interview_id]
     assert load_home(s, "U3", at).due == []  # observers owe nothing
     s.add(Feedback(interview_id=loop_data.interview_id, interviewer="U1", status="submitted",
                    recommendation="yes", submitted_at=at))  # fmt: skip
     s.flush()
     data = load_home(s, "U1", at)
-    assert data.due == [] and [x.feedback.recommendation for x in data.recent if x.feedback] == ["yes"]
-    assert not data.manages and runs_loops(s, "U0RECRUIT") and runs_loops(s, "U9", admins=["U9"])
+    assert data.due == []
+    assert [x.feedback.recommendation for x in data.recent if x.feedback] == ["yes"]
+    assert not data.manages
+    assert runs_loops(s, "U0RECRUIT")
+    assert runs_loops(s, "U9", admins=["U9"])
     recruiter = load_home(s, "U0RECRUIT", at)
-    assert recruiter.manages and [x.cl.id for x in recruiter.loops] == [loop_data.candidate_loop_id]
+    assert recruiter.manages
+    assert [x.cl.id for x in recruiter.loops] == [loop_data.candidate_loop_id]
     assert recruiter.loops[0].submitted == {(loop_data.interview_id, "U1")}
     assert [x.cl.id for x in load_home(s, "U9", at, admins=["U9"]).loops] == [loop_data.candidate_loop_id]
     item = load_status(s, loop_data.candidate_loop_id)
-    assert item is not None and item.submitted == {(loop_data.interview_id, "U1")}
+    assert item is not None
+    assert item.submitted == {(loop_data.interview_id, "U1")}
 
 
 def test_a_debriefed_loop_stays_on_the_managers_home_for_two_weeks(
@@ -160,17 +178,14 @@ def test_a_debriefed_loop_stays_on_the_managers_home_for_two_weeks(
     assert load_home(s, "U0MANAGER", ended + timedelta(days=15)).loops == []
 
 
-def test_app_home_opened_publishes_the_users_home(
-    deps: Deps, fake_client: FakeClient, loop_data: LoopData
-) -> None:
-    handle_app_home_opened(
-        {"type": "app_home_opened", "user": "U2", "tab": "home"}, fake_client, {"deps": deps}
-    )  # type: ignore[arg-type]
-    handle_app_home_opened(
-        {"type": "app_home_opened", "user": "U2", "tab": "messages"}, fake_client, {"deps": deps}
-    )  # type: ignore[arg-type]
+@pytest.mark.usefixtures("loop_data")
+def test_app_home_opened_publishes_the_users_home(deps: Deps, fake_client: FakeClient) -> None:
+    client, context = as_web_client(fake_client), bolt_context(deps)
+    handle_app_home_opened({"type": "app_home_opened", "user": "U2", "tab": "home"}, client, context)
+    handle_app_home_opened({"type": "app_home_opened", "user": "U2", "tab": "messages"}, client, context)
     [call] = fake_client.named("views_publish")
-    assert call["user_id"] == "U2" and call["view"].type == "home"
+    assert call["user_id"] == "U2"
+    assert call["view"].type == "home"
     assert "Open feedback form" in json.dumps(call["view"].to_dict())  # the interview just ended
 
 
@@ -180,10 +195,11 @@ def test_view_prep_opens_the_kit_for_panelists_only(
     for user in ("U1", "U9"):
         ack = FakeAck()
         body = block_action(user, ActionId.VIEW_FULL_KIT, str(loop_data.interview_id))
-        handle_view_full_kit(ack, body, fake_client, {"deps": deps})  # type: ignore[arg-type]
+        handle_view_full_kit(as_ack(ack), body, as_web_client(fake_client), bolt_context(deps))
         assert ack.calls == [{}]
     mine, other = (c["view"].to_dict() for c in fake_client.named("views_open"))
-    assert mine["callback_id"] == "full_kit_modal" and "Tell me about q-learn." in json.dumps(mine)
+    assert mine["callback_id"] == "full_kit_modal"
+    assert "Tell me about q-learn." in json.dumps(mine)
     assert "not on that interview" in json.dumps(other)
 
 
@@ -192,8 +208,10 @@ def test_status_from_home_is_refused_to_panelists(
 ) -> None:
     for user in ("U1", "U0RECRUIT"):
         body = block_action(user, ActionId.SHOW_STATUS, str(loop_data.candidate_loop_id))
-        handle_show_status(FakeAck(), body, fake_client, {"deps": deps})  # type: ignore[arg-type]
+        handle_show_status(as_ack(FakeAck()), body, as_web_client(fake_client), bolt_context(deps))
     refused, shown = (json.dumps(c["view"].to_dict()) for c in fake_client.named("views_open"))
-    assert "Only this candidate's recruiter" in refused and "<@U1>" not in refused
-    assert "Status: Ada Lovelace" in shown and ":hourglass: not in yet" in shown
+    assert "Only this candidate's recruiter" in refused
+    assert "<@U1>" not in refused
+    assert "Status: Ada Lovelace" in shown
+    assert ":hourglass: not in yet" in shown
     assert "move_interview" not in shown  # the interview is over: nothing left to move

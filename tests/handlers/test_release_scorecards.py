@@ -11,14 +11,25 @@ from bot.deps import Deps
 from handlers.digest import handle_release_scorecards
 from models import CandidateLoop, Delivery, DeliveryKind
 from tests.support.factories import snapshot_interview
-from tests.support.slack_payloads import START, FakeAck, FakeClient, LoopData, block_action
+from tests.support.slack_payloads import (
+    START,
+    FakeAck,
+    FakeClient,
+    LoopData,
+    as_ack,
+    as_web_client,
+    block_action,
+    bolt_context,
+)
 
 
 def _click(deps: Deps, client: FakeClient, loop: LoopData, user: str) -> FakeAck:
     ack = FakeAck()
     body = block_action(user, ActionId.RELEASE_SCORECARDS, str(loop.candidate_loop_id))
     body["channel"] = {"id": "C0HIRING"}
-    handle_release_scorecards(ack=ack, body=body, client=client, context={"deps": deps})  # type: ignore[arg-type]
+    handle_release_scorecards(
+        ack=as_ack(ack), body=body, client=as_web_client(client), context=bolt_context(deps)
+    )
     return ack
 
 
@@ -35,7 +46,8 @@ def test_a_panelist_cannot_release_the_scores(
     assert _click(deps, fake_client, loop_data, "U2").calls == [{}]
     assert _state(session_factory, loop_data) == (None, [])
     [reply] = fake_client.named("chat_postEphemeral")
-    assert (reply["channel"], reply["user"]) == ("C0HIRING", "U2") and "Only this candidate" in reply["text"]
+    assert (reply["channel"], reply["user"]) == ("C0HIRING", "U2")
+    assert "Only this candidate" in reply["text"]
 
 
 def test_the_hiring_manager_releases_them_once(
@@ -50,11 +62,13 @@ def test_the_hiring_manager_releases_them_once(
     _click(deps, fake_client, loop_data, manager)
     released, keys = _state(session_factory, loop_data)
     assert released == clock.now()
-    assert len(keys) == 1 and keys[0].startswith(f"digest.released:cl{loop_data.candidate_loop_id}:")
+    assert len(keys) == 1
+    assert keys[0].startswith(f"digest.released:cl{loop_data.candidate_loop_id}:")
     _click(deps, fake_client, loop_data, manager)
     assert _state(session_factory, loop_data) == (released, keys)  # a second click changes nothing
     texts = [r["text"] for r in fake_client.named("chat_postEphemeral")]
-    assert texts[0].startswith(":unlock: Released") and texts[1] == "The scorecards were already released."
+    assert texts[0].startswith(":unlock: Released")
+    assert texts[1] == "The scorecards were already released."
 
 
 def test_a_hiring_manager_who_owes_feedback_cannot_release_the_scores(
@@ -69,5 +83,6 @@ def test_a_hiring_manager_who_owes_feedback_cannot_release_the_scores(
     _click(deps, fake_client, loop, "U0MANAGER")
     assert _state(session_factory, loop) == (None, [])
     [reply] = fake_client.named("chat_postEphemeral")
-    assert reply["user"] == "U0MANAGER" and "your own feedback is not in yet" in reply["text"]
+    assert reply["user"] == "U0MANAGER"
+    assert "your own feedback is not in yet" in reply["text"]
     assert "Open feedback form" in reply["text"]  # says what to do next

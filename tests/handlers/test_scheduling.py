@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.models.views import View
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -15,11 +16,21 @@ from bot.clock import FakeClock
 from bot.content.importer import import_bundle
 from bot.content.loader import load_content
 from bot.deps import Deps
+from bot.scheduling import InterviewIn, PanelistIn, ScheduleRequest, schedule_loop
+from bot.settings import load_settings
 from handlers import scheduling as h
 from models import CandidateLoop, Delivery, DeliveryKind, Interview, PanelSeat
 from tests.blocks.test_schedule import state_of
 from tests.support.content_files import EXAMPLES
-from tests.support.slack_payloads import FakeAck, FakeClient, block_action, view_payload
+from tests.support.slack_payloads import (
+    FakeAck,
+    FakeClient,
+    as_ack,
+    as_web_client,
+    block_action,
+    bolt_context,
+    view_payload,
+)
 
 RECRUITER, MANAGER = "U0RECRUITER", "U0HIRINGMGR"
 NOW = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
@@ -33,12 +44,9 @@ def content(session_factory: sessionmaker[Session], clock: FakeClock) -> None:
         import_bundle(s, load_content([EXAMPLES]))
 
 
-def ctx(deps: Deps) -> Any:
-    return {"deps": deps}
-
-
 def opened(client: FakeClient) -> dict[str, Any]:
-    return client.named("views_open")[-1]["view"].to_dict()  # type: ignore[no-any-return]
+    view: View = client.named("views_open")[-1]["view"]
+    return view.to_dict()
 
 
 def with_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +59,12 @@ def with_state(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def open_modal(deps: Deps, client: FakeClient, user: str = RECRUITER) -> dict[str, Any]:
-    h.handle_open_schedule(FakeAck(), block_action(user, ActionId.OPEN_SCHEDULE, ""), client, ctx(deps))
+    h.handle_open_schedule(
+        as_ack(FakeAck()),
+        block_action(user, ActionId.OPEN_SCHEDULE, ""),
+        as_web_client(client),
+        bolt_context(deps),
+    )
     return opened(client)
 
 
@@ -61,10 +74,11 @@ def choose(
     body = block_action(RECRUITER, action, "")
     body["view"] = with_state(view, answers)
     body["container"] = {"type": "view", "view_id": "V1"}
-    h.handle_form_change(FakeAck(), body, client, ctx(deps))
+    h.handle_form_change(as_ack(FakeAck()), body, as_web_client(client), bolt_context(deps))
     call = client.named("views_update")[-1]
     assert (call["view_id"], call["hash"]) == ("V1", "h1")
-    return call["view"].to_dict()  # type: ignore[no-any-return]
+    updated: View = call["view"]
+    return updated.to_dict()
 
 
 def opt(value: str) -> dict[str, Any]:
@@ -85,7 +99,10 @@ def team_interview(
 def planned_view(deps: Deps, client: FakeClient) -> dict[str, Any]:
     """The modal after choosing the infra loop and adding a second interview."""
     first = open_modal(deps, client)
-    answers = {BlockId.CANDIDATE: {"value": "<!channel> Eve"}, BlockId.LOOP: opt("infrastructure-manager")}
+    answers: dict[str, Any] = {
+        BlockId.CANDIDATE: {"value": "<!channel> Eve"},
+        BlockId.LOOP: opt("infrastructure-manager"),
+    }
     chosen = choose(deps, client, first, answers, ActionId.CHOOSE_LOOP)
     return choose(deps, client, chosen, team_interview(0, T1, "U0ALICE"), ActionId.ADD_INTERVIEW)
 
@@ -93,12 +110,15 @@ def planned_view(deps: Deps, client: FakeClient) -> dict[str, Any]:
 def submit(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str = RECRUITER) -> FakeAck:
     ack = FakeAck()
     submitted = with_state(view, answers)
-    h.handle_schedule_submission(ack, view_payload("view_submission", user, submitted), submitted, ctx(deps))
+    h.handle_schedule_submission(
+        as_ack(ack), view_payload("view_submission", user, submitted), submitted, bolt_context(deps)
+    )
     return ack
 
 
+@pytest.mark.usefixtures("content")
 def test_schedule_modal_is_for_recruiters_hiring_managers_and_admins(
-    deps: Deps, fake_client: FakeClient, content: None
+    deps: Deps, fake_client: FakeClient
 ) -> None:
     view = open_modal(deps, fake_client)
     loops = next(b for b in view["blocks"] if b.get("block_id") == BlockId.LOOP)["element"]["options"]
@@ -108,29 +128,30 @@ def test_schedule_modal_is_for_recruiters_hiring_managers_and_admins(
         "developer-advocate",
     }
     refused = open_modal(deps, fake_client, user="U0NOBODY")
-    assert "Only a loop's recruiter" in json.dumps(refused) and not refused.get("callback_id")
+    assert "Only a loop's recruiter" in json.dumps(refused)
+    assert not refused.get("callback_id")
     deps.settings.admins = ["U0NOBODY"]
     assert open_modal(deps, fake_client, user="U0NOBODY")["callback_id"] == "schedule_modal"
 
 
+@pytest.mark.usefixtures("content")
 def test_choosing_a_loop_and_adding_an_interview_keep_what_was_typed(
-    deps: Deps, fake_client: FakeClient, content: None
+    deps: Deps, fake_client: FakeClient
 ) -> None:
     view = planned_view(deps, fake_client)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[BlockId.CANDIDATE]["element"]["initial_value"] == "<!channel> Eve"
     assert blocks[f"{BlockId.STAGE}0"]["element"]["initial_option"]["value"] == "team-interviews"
     assert blocks[f"{BlockId.LEAD}0"]["element"]["initial_users"] == ["U0ALICE"]
-    assert (
-        f"{BlockId.STAGE}1" in blocks
-        and blocks[BlockId.CHANNEL]["element"]["initial_conversation"] == "C0HIRING"
-    )
+    assert f"{BlockId.STAGE}1" in blocks
+    assert blocks[BlockId.CHANNEL]["element"]["initial_conversation"] == "C0HIRING"
     sets = {o["value"] for o in blocks[f"{BlockId.QUESTION_SET}0"]["element"]["options"]}
     assert {"auto", "im-set-a", "im-set-b", "im-set-c"} <= sets
 
 
+@pytest.mark.usefixtures("content")
 def test_problems_come_back_inline_and_nothing_is_written(
-    deps: Deps, fake_client: FakeClient, content: None, session_factory: sessionmaker[Session]
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     view = planned_view(deps, fake_client)
     answers = {
@@ -151,18 +172,17 @@ def test_problems_come_back_inline_and_nothing_is_written(
         **team_interview(1, T1 + timedelta(minutes=10), "U0BOB", ["U0ALICE"]),
     }
     [ack] = submit(deps, view, clash).calls
-    assert (
-        list(ack["errors"]) == [f"{BlockId.INTERVIEWERS}1"]
-        and "U0ALICE" in ack["errors"][f"{BlockId.INTERVIEWERS}1"]
-    )
+    assert list(ack["errors"]) == [f"{BlockId.INTERVIEWERS}1"]
+    assert "U0ALICE" in ack["errors"][f"{BlockId.INTERVIEWERS}1"]
     [ack] = submit(deps, view, team_interview(0, T1, "U0ALICE"), user="U0ENGLEAD").calls
     assert "Only this loop's recruiter" in ack["errors"][BlockId.LOOP]
     with session_factory() as s:
         assert s.scalars(select(CandidateLoop)).all() == []
 
 
+@pytest.mark.usefixtures("content")
 def test_a_valid_form_schedules_the_loop_and_refreshes_homes(
-    deps: Deps, fake_client: FakeClient, content: None, session_factory: sessionmaker[Session]
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     view = planned_view(deps, fake_client)
     answers = {
@@ -172,9 +192,9 @@ def test_a_valid_form_schedules_the_loop_and_refreshes_homes(
     [ack] = submit(deps, view, answers).calls
     assert ack["response_action"] == "update"
     shown = json.dumps(ack["view"].to_dict())
-    assert (
-        "&lt;!channel&gt; Eve" in shown and "<!channel>" not in shown and "<@U0DAVE> (interviewer)" in shown
-    )
+    assert "&lt;!channel&gt; Eve" in shown
+    assert "<!channel>" not in shown
+    assert "<@U0DAVE> (interviewer)" in shown
     with session_factory() as s:
         [cl] = s.scalars(select(CandidateLoop)).all()
         assert (cl.candidate.name, cl.recruiter, cl.hiring_channel) == (
@@ -192,9 +212,6 @@ def test_a_valid_form_schedules_the_loop_and_refreshes_homes(
 
 
 def scheduled(session_factory: sessionmaker[Session]) -> Interview:
-    from bot.scheduling import InterviewIn, PanelistIn, ScheduleRequest, schedule_loop
-    from bot.settings import load_settings
-
     request = ScheduleRequest(
         candidate="Ada Lovelace",
         loop="infrastructure-manager",
@@ -220,23 +237,32 @@ def change_submission(
     ack = FakeAck()
     submitted = with_state(view, answers)
     handler = h.handle_move_submission if kind == "move" else h.handle_reassign_submission
-    handler(ack, view_payload("view_submission", user, submitted), submitted, ctx(deps))
+    handler(as_ack(ack), view_payload("view_submission", user, submitted), submitted, bolt_context(deps))
     return ack
 
 
+@pytest.mark.usefixtures("content")
 def test_move_is_refused_to_others_and_moves_for_the_recruiter(
-    deps: Deps, fake_client: FakeClient, content: None, session_factory: sessionmaker[Session]
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
     h.handle_move_button(
-        FakeAck(), block_action("U0ALICE", ActionId.MOVE_INTERVIEW, str(i.id)), fake_client, ctx(deps)
+        as_ack(FakeAck()),
+        block_action("U0ALICE", ActionId.MOVE_INTERVIEW, str(i.id)),
+        as_web_client(fake_client),
+        bolt_context(deps),
     )
     assert "Only this candidate's recruiter" in json.dumps(opened(fake_client))
     h.handle_move_button(
-        FakeAck(), block_action(RECRUITER, ActionId.MOVE_INTERVIEW, str(i.id)), fake_client, ctx(deps)
+        as_ack(FakeAck()),
+        block_action(RECRUITER, ActionId.MOVE_INTERVIEW, str(i.id)),
+        as_web_client(fake_client),
+        bolt_context(deps),
     )
     view = opened(fake_client)
-    past = {BlockId.NEW_START: {"selected_date_time": int((NOW - timedelta(hours=1)).timestamp())}}
+    past: dict[str, Any] = {
+        BlockId.NEW_START: {"selected_date_time": int((NOW - timedelta(hours=1)).timestamp())}
+    }
     [ack] = change_submission(deps, "move", view, past, RECRUITER).calls
     assert ack == {"response_action": "errors", "errors": {BlockId.NEW_START: "starts in the past"}}
     later = T1 + timedelta(days=1)
@@ -248,19 +274,24 @@ def test_move_is_refused_to_others_and_moves_for_the_recruiter(
         assert s.get_one(Interview, i.id).starts_at == later
 
 
+@pytest.mark.usefixtures("content")
 def test_reassign_swaps_the_seat_or_says_why_not(
-    deps: Deps, fake_client: FakeClient, content: None, session_factory: sessionmaker[Session]
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
     h.handle_reassign_button(
-        FakeAck(), block_action(RECRUITER, ActionId.REASSIGN_PANELIST, str(i.id)), fake_client, ctx(deps)
+        as_ack(FakeAck()),
+        block_action(RECRUITER, ActionId.REASSIGN_PANELIST, str(i.id)),
+        as_web_client(fake_client),
+        bolt_context(deps),
     )
     view = opened(fake_client)
-    old = {BlockId.OLD_USER: {"selected_option": {"value": "U0DAVE"}}}
+    old: dict[str, Any] = {BlockId.OLD_USER: {"selected_option": {"value": "U0DAVE"}}}
     [ack] = change_submission(
         deps, "reassign", view, {**old, BlockId.NEW_USER: {"selected_user": "U0ALICE"}}, RECRUITER
     ).calls
-    assert ack["response_action"] == "errors" and "already on" in ack["errors"][BlockId.NEW_USER]
+    assert ack["response_action"] == "errors"
+    assert "already on" in ack["errors"][BlockId.NEW_USER]
     [ack] = change_submission(
         deps, "reassign", view, {**old, BlockId.NEW_USER: {"selected_user": "U0ERIN"}}, RECRUITER
     ).calls
@@ -270,20 +301,28 @@ def test_reassign_swaps_the_seat_or_says_why_not(
         assert sorted(seats) == ["U0ALICE", "U0ERIN"]
 
 
+@pytest.mark.usefixtures("content")
 def test_cancel_from_the_status_message_cancels_and_shows_the_new_status(
-    deps: Deps, fake_client: FakeClient, content: None, session_factory: sessionmaker[Session]
+    deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
     h.handle_cancel(
-        FakeAck(), block_action("U0DAVE", ActionId.CANCEL_INTERVIEW, str(i.id)), fake_client, ctx(deps)
+        as_ack(FakeAck()),
+        block_action("U0DAVE", ActionId.CANCEL_INTERVIEW, str(i.id)),
+        as_web_client(fake_client),
+        bolt_context(deps),
     )
     [refusal] = fake_client.named("chat_postEphemeral")
     assert "Only this candidate's recruiter" in refusal["text"]
     h.handle_cancel(
-        FakeAck(), block_action(RECRUITER, ActionId.CANCEL_INTERVIEW, str(i.id)), fake_client, ctx(deps)
+        as_ack(FakeAck()),
+        block_action(RECRUITER, ActionId.CANCEL_INTERVIEW, str(i.id)),
+        as_web_client(fake_client),
+        bolt_context(deps),
     )
     status = fake_client.named("chat_postEphemeral")[-1]
-    assert status["user"] == RECRUITER and "cancelled" in json.dumps(status["blocks"])
+    assert status["user"] == RECRUITER
+    assert "cancelled" in json.dumps(status["blocks"])
     with session_factory() as s:
         assert s.get_one(Interview, i.id).status == "cancelled"
         notices = s.scalars(select(Delivery.recipient).where(Delivery.kind == DeliveryKind.NOTICE)).all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 
@@ -29,8 +29,9 @@ def test_offset_round_trips_to_the_same_instant(session: Session) -> None:
 
 def test_naive_datetime_is_refused(session: Session) -> None:
     cl = factories.candidate_loop(session)
+    naive = datetime(2026, 1, 1, 9, 0)  # noqa: DTZ001 - naive on purpose: this is what must be refused
     with pytest.raises(StatementError, match="naive datetime"):
-        factories.interview(session, cl, ["U1"], starts_at=datetime(2026, 1, 1, 9, 0))
+        factories.interview(session, cl, ["U1"], starts_at=naive)
 
 
 def test_comparisons_in_sql_use_utc(session: Session) -> None:
@@ -95,6 +96,5 @@ def test_a_rubric_in_use_cannot_be_deleted(session: Session) -> None:
     cl = factories.candidate_loop(session)
     session.flush()
     with pytest.raises(IntegrityError):
-        session.execute(Rubric.__table__.delete())
-        session.flush()
+        session.execute(delete(Rubric))  # bulk DELETE of every rubric, no ORM cascade
     assert cl.id

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from models import (
     Candidate,
     CandidateLoop,
+    Feedback,
     Interview,
     InterviewType,
     Loop,
@@ -215,10 +216,8 @@ def submitted_feedback(
     recommendation: str = "yes",
     submitted_at: datetime | None = None,
     **kw: Any,
-) -> Any:
+) -> Feedback:
     """A submitted scorecard (slack-ops); keyword arguments set any other Feedback column."""
-    from models import Feedback
-
     fb = Feedback(
         interview_id=interview.id,
         interviewer=user,

@@ -9,7 +9,7 @@ from bot.clock import FakeClock
 from bot.deps import Deps
 from bot.settings import Settings
 from tests.support.factories import snapshot_interview
-from tests.support.slack_payloads import SECRET, START, FakeClient, LoopData
+from tests.support.slack_payloads import SECRET, START, FakeClient, LoopData, as_web_client
 
 
 @pytest.fixture
@@ -24,14 +24,16 @@ def fake_client() -> FakeClient:
 
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", _env_file=None)  # type: ignore[call-arg]
+    return Settings(SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", _env_file=None)
 
 
 @pytest.fixture
 def deps(
     session_factory: sessionmaker[Session], clock: FakeClock, fake_client: FakeClient, settings: Settings
 ) -> Deps:
-    return Deps(settings=settings, session_factory=session_factory, client=fake_client, clock=clock)  # type: ignore[arg-type]
+    return Deps(
+        settings=settings, session_factory=session_factory, client=as_web_client(fake_client), clock=clock
+    )
 
 
 @pytest.fixture

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
-from slack_bolt import App
+from slack_bolt import Ack, App, BoltContext, BoltRequest
+from slack_sdk import WebClient
 
 from bot.app import deps_of
 from bot.demo.forms import submitted_view
+from bot.deps import Deps
+from bot.standin.signing import signed_headers
 
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 SECRET = "test-signing-secret"
@@ -47,6 +51,21 @@ class FakeAck:
 
     def __call__(self, **kwargs: Any) -> None:
         self.calls.append(kwargs)
+
+
+def as_web_client(client: FakeClient) -> WebClient:
+    """The fake where code wants a WebClient: it answers every method that code calls with `{"ok": True}`."""
+    return cast(WebClient, client)
+
+
+def as_ack(ack: FakeAck) -> Ack:
+    """The fake where a handler wants Bolt's Ack: handlers only call it, with keyword arguments."""
+    return cast(Ack, ack)
+
+
+def bolt_context(deps: Deps) -> BoltContext:
+    """The listener context Bolt gives handlers, holding only the app's Deps (as `context["deps"]`)."""
+    return BoltContext(deps=deps)
 
 
 @dataclass
@@ -108,6 +127,15 @@ def complete_answers(
         if b["type"] == "input" and b["block_id"].startswith("rating__"):
             answers[b["block_id"]] = "yes"
     return answers
+
+
+def signed_request(
+    body: bytes, secret: str = SECRET, timestamp: int | None = None, *, retry_num: int | None = None
+) -> BoltRequest:
+    """A request as Slack sends one to the app: `body` with signed_headers() (see bot.standin.signing)."""
+    # BoltRequest takes a dict of str | Sequence[str] values (invariant), so copy the str-valued headers.
+    headers: dict[str, str | Sequence[str]] = {**signed_headers(secret, body, timestamp, retry_num=retry_num)}
+    return BoltRequest(body=body.decode(), headers=headers)
 
 
 def close_homes(app: App) -> None:

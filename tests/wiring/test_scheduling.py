@@ -10,10 +10,10 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,7 +29,6 @@ from bot.standin.signing import (
     block_actions_payload,
     event_body,
     interaction_body,
-    signed_headers,
     slash_command_body,
     view_submission_payload,
 )
@@ -37,14 +36,16 @@ from bot.standin.workspace import default_workspace
 from models import CandidateLoop, Interview
 from tests.blocks.test_schedule import state_of
 from tests.support.content_files import EXAMPLES
-from tests.support.slack_payloads import SECRET, close_homes
+from tests.support.slack_payloads import SECRET, close_homes, signed_request
 
 RECRUITER, LEAD, PAIR = "U0RECRUITER", "U0ENGLEAD", "U0ENGPAIR"
 NOW = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 T1 = datetime(2030, 3, 5, 14, 0, tzinfo=UTC)
 
+Result = TypeVar("Result")
 
-def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+
+def eventually(check: Callable[[], Result], timeout: float = 5.0) -> Result:
     deadline = time.monotonic() + timeout
     while True:
         result = check()
@@ -63,7 +64,7 @@ def standin() -> Iterator[StandIn]:
 def app(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> Iterator[App]:
     with fresh_session_factory.begin() as s:
         import_bundle(s, load_content([EXAMPLES]))
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         SLACK_SIGNING_SECRET=SECRET, SLACK_BOT_TOKEN="xoxb-test", SLACK_API_URL=standin.url, _env_file=None
     )
     app = create_app(settings, fresh_session_factory, clock=FakeClock(NOW))
@@ -73,13 +74,12 @@ def app(standin: StandIn, fresh_session_factory: sessionmaker[Session]) -> Itera
     close_homes(app)
 
 
-def send(app: App, body: bytes, secret: str = SECRET) -> Any:
-    response = app.dispatch(BoltRequest(body=body.decode(), headers=signed_headers(secret, body)))
-    return response
+def send(app: App, body: bytes, secret: str = SECRET) -> BoltResponse:
+    return app.dispatch(signed_request(body, secret))
 
 
 def done(standin: StandIn, method: str, before: int = 0) -> list[Any]:
-    return eventually(lambda: [c for c in standin.calls_to(method)[before:] if c.outcome != "pending"])  # type: ignore[no-any-return]
+    return eventually(lambda: [c for c in standin.calls_to(method)[before:] if c.outcome != "pending"])
 
 
 def opt(value: str) -> dict[str, Any]:
@@ -98,7 +98,10 @@ def schedule_through_the_modal(app: App, standin: StandIn) -> None:
     assert send(app, body).status == 200
     assert [c.outcome for c in done(standin, "views.open")] == ["ok"]
     [view] = standin.modal_stack(RECRUITER)
-    answers = {BlockId.CANDIDATE: {"value": "<!channel> Eve"}, BlockId.LOOP: opt("infrastructure-manager")}
+    answers: dict[str, Any] = {
+        BlockId.CANDIDATE: {"value": "<!channel> Eve"},
+        BlockId.LOOP: opt("infrastructure-manager"),
+    }
     action = block_actions_payload(RECRUITER, ActionId.CHOOSE_LOOP, view=submitted(view, answers))
     assert send(app, interaction_body(action)).status == 200
     assert [c.outcome for c in done(standin, "views.update")] == ["ok"]
@@ -114,16 +117,19 @@ def schedule_through_the_modal(app: App, standin: StandIn) -> None:
     reply = json.loads(response.body)
     assert reply["response_action"] == "update", reply
     shown = json.dumps(reply["view"])
-    assert "&lt;!channel&gt; Eve" in shown and "<!channel>" not in shown
+    assert "&lt;!channel&gt; Eve" in shown
+    assert "<!channel>" not in shown
     # the listener goes on after the ack: wait until every affected home tab is refreshed
     assert eventually(lambda: all(standin.home(u) for u in (RECRUITER, "U0HIRINGMGR", LEAD, PAIR)))
 
 
-def test_help_is_the_ack_and_bad_signatures_are_refused(app: App, standin: StandIn) -> None:
+@pytest.mark.usefixtures("standin")
+def test_help_is_the_ack_and_bad_signatures_are_refused(app: App) -> None:
     response = send(app, slash_command_body("what is this", user=LEAD))
     assert response.status == 200
     body = json.loads(response.body)
-    assert body["response_type"] == "ephemeral" and "/loop feedback" in body["blocks"][0]["text"]["text"]
+    assert body["response_type"] == "ephemeral"
+    assert "/loop feedback" in body["blocks"][0]["text"]["text"]
     assert send(app, slash_command_body("help"), secret="wrong").status == 401
 
 
@@ -134,7 +140,8 @@ def test_schedule_status_and_cancel_end_to_end(
     with fresh_session_factory() as s:
         [cl] = s.scalars(select(CandidateLoop)).all()
         [interview] = cl.interviews
-        assert cl.candidate.name == "<!channel> Eve" and [p.user_id for p in interview.panel] == [LEAD, PAIR]
+        assert cl.candidate.name == "<!channel> Eve"
+        assert [p.user_id for p in interview.panel] == [LEAD, PAIR]
     assert "View prep" in json.dumps(standin.home(LEAD))
 
     send(app, slash_command_body("status eve", user=PAIR, channel="C0HIRING"))
@@ -144,9 +151,9 @@ def test_schedule_status_and_cancel_end_to_end(
     send(app, slash_command_body("status eve", user=RECRUITER, channel="C0HIRING"))
     [status] = eventually(lambda: standin.ephemerals(RECRUITER))
     blocks = json.dumps(status["blocks"])
-    assert (
-        "<!channel>" not in blocks and f"<@{PAIR}> (interviewer)" in blocks and "cancel_interview" in blocks
-    )
+    assert "<!channel>" not in blocks
+    assert f"<@{PAIR}> (interviewer)" in blocks
+    assert "cancel_interview" in blocks
 
     click = block_actions_payload(RECRUITER, ActionId.CANCEL_INTERVIEW, str(interview.id), channel="C0HIRING")
     published = len(standin.calls_to("views.publish"))
@@ -166,7 +173,8 @@ def test_home_tab_and_view_prep_through_the_app(app: App, standin: StandIn) -> N
     assert send(app, event_body(app_home_opened(PAIR))).status == 200
     assert [c.outcome for c in done(standin, "views.publish", before)] == ["ok"]
     home = standin.home(PAIR)
-    assert home is not None and "&lt;!channel&gt; Eve" in json.dumps(home)
+    assert home is not None
+    assert "&lt;!channel&gt; Eve" in json.dumps(home)
     button = next(
         b["accessory"]
         for b in home["blocks"]
@@ -179,13 +187,15 @@ def test_home_tab_and_view_prep_through_the_app(app: App, standin: StandIn) -> N
     send(app, interaction_body(click))
     assert [c.outcome for c in done(standin, "views.open", opened)] == ["ok"]
     kit = standin.modal_stack(PAIR)[0]
-    assert kit["callback_id"] == "full_kit_modal" and "Your question set" in json.dumps(kit)
+    assert kit["callback_id"] == "full_kit_modal"
+    assert "Your question set" in json.dumps(kit)
 
 
 def test_a_stranger_opening_home_sees_what_loopbot_is(app: App, standin: StandIn) -> None:
     send(app, event_body(app_home_opened("U0ENGTOKY")))
     home = eventually(lambda: standin.home("U0ENGTOKY"))
-    assert "loopbot runs structured interviews" in json.dumps(home) and "/loop help" in json.dumps(home)
+    assert "loopbot runs structured interviews" in json.dumps(home)
+    assert "/loop help" in json.dumps(home)
 
 
 def test_nothing_is_sent_for_a_schedule_by_someone_else(app: App, standin: StandIn) -> None:
@@ -193,4 +203,5 @@ def test_nothing_is_sent_for_a_schedule_by_someone_else(app: App, standin: Stand
     send(app, body)
     assert [c.outcome for c in done(standin, "views.open")] == ["ok"]
     [view] = standin.modal_stack(LEAD)
-    assert "Only a loop's recruiter" in json.dumps(view) and not view["callback_id"]
+    assert "Only a loop's recruiter" in json.dumps(view)
+    assert not view["callback_id"]

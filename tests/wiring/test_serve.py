@@ -177,7 +177,7 @@ def test_missing_setting_fails_at_start_with_one_line(tmp_path: Path) -> None:
 
 
 def test_socket_mode_needs_the_app_token() -> None:
-    settings = Settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(SLACK_BOT_TOKEN=TOKEN, SLACK_SIGNING_SECRET=SECRET, _env_file=None)
     with pytest.raises(SettingsError, match="SLACK_APP_TOKEN is not set"):
         server.serve_socket_mode(settings)
 
@@ -185,8 +185,9 @@ def test_socket_mode_needs_the_app_token() -> None:
 def test_schema_not_at_head_is_refused(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'empty.db'}")
     problem = server.schema_problem(engine)
-    assert problem is not None and "loopbot db upgrade" in problem
-    settings = Settings(  # type: ignore[call-arg]
+    assert problem is not None
+    assert "loopbot db upgrade" in problem
+    settings = Settings(
         DATABASE_URL=f"sqlite:///{tmp_path / 'empty.db'}",
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_SIGNING_SECRET=SECRET,
@@ -203,7 +204,8 @@ def test_healthz_is_503_when_the_database_does_not_answer() -> None:
     app = App(client=WebClient(token=TOKEN), signing_secret=SECRET, token_verification_enabled=False)
     wsgi = server.wsgi_app(app, engine)
     statuses: list[str] = []
-    body = b"".join(wsgi({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda s, h: statuses.append(s)))
+    environ = {"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}
+    body = b"".join(wsgi(environ, lambda status, _headers: statuses.append(status)))
     assert statuses == ["503 Service Unavailable"]
     assert json.loads(body) == {"ok": False}
 
@@ -250,7 +252,8 @@ def test_workers_share_the_port_and_stop_together_on_sigterm(tmp_path: Path) -> 
         assert proc.wait(timeout=20) == 0
         assert all(gone(pid) for pid in workers)
     log = (tmp_path / "serve.log").read_text()
-    assert log.count("server.stopped") == 2 and "server.workers_stopped code=0" in log, log
+    assert log.count("server.stopped") == 2, log
+    assert "server.workers_stopped code=0" in log, log
 
 
 def test_a_worker_that_dies_stops_the_others_and_fails_the_command(tmp_path: Path) -> None:
@@ -275,7 +278,8 @@ def test_workers_on_a_database_without_schema_say_why_in_one_line(tmp_path: Path
     )
     assert done.returncode == 1
     reasons = [line for line in done.stderr.splitlines() if line.startswith("loopbot: ")]
-    assert reasons and "loopbot db upgrade" in reasons[0]
+    assert reasons
+    assert "loopbot db upgrade" in reasons[0]
 
 
 def test_ctrl_c_to_the_whole_group_stops_each_worker_once_and_cleanly(tmp_path: Path) -> None:

@@ -51,11 +51,13 @@ def test_examples_import_with_their_structure(session: Session) -> None:
     ]
     team = next(s for s in loop.stages if s.key == "team-interviews")
     assert [a.question_set.slug for a in team.alternatives] == ["im-set-a", "im-set-b", "im-set-c"]
-    assert team.interview_type is not None and team.interview_type.duration_minutes == 30
+    assert team.interview_type is not None
+    assert team.interview_type.duration_minutes == 30
     kit = session.scalars(select(QuestionSet).where(QuestionSet.slug == "im-set-a")).one()
     assert [i.question.slug for i in kit.items][-1] == "im-build-pipeline"
     backup = kit.items[-1].question
-    assert backup.is_backup and "cloud and self-hosted" in backup.backup_when
+    assert backup.is_backup
+    assert "cloud and self-hosted" in backup.backup_when
     assert backup.category.key == "running-the-team"
     assert [s.key for s in loop.stages][-1] == "references"
     assert loop.stages[-1].interview_type_id is None
@@ -149,7 +151,8 @@ def test_a_category_renamed_in_the_rubric_and_its_questions_imports(session: Ses
     session.expire_all()
     rubric = session.scalars(select(Rubric).where(Rubric.slug == "infrastructure-manager")).one()
     keys = [c.key for c in rubric.categories]
-    assert "ops" in keys and "operations" not in keys
+    assert "ops" in keys
+    assert "operations" not in keys
     assert [c.position for c in rubric.categories] == list(range(len(keys)))
     ops = next(c for c in rubric.categories if c.key == "ops")
     assert moved > 0

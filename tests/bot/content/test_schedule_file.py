@@ -38,7 +38,8 @@ def problems(path: Path) -> list[str]:
 def test_example_schedule_parses() -> None:
     request, _doc, found = load_schedule(SCHEDULE)
     assert found == []
-    assert request is not None and request.loop == "infrastructure-manager"
+    assert request is not None
+    assert request.loop == "infrastructure-manager"
     assert request.interviews[1].panel[0].question_set is None  # "auto"
 
 

@@ -68,7 +68,8 @@ def test_an_incomplete_card_leaves_fields_empty_and_describes_what_was_typed() -
     card = Scorecard(None, "Great", lean=1, ratings={"strategy": ""}, negative=True)
     answers = answers_for(VIEW, card)
     form = parse_state(submitted_view(VIEW, answers)["state"]["values"])
-    assert form.ratings == {"ops": "no"} and form.recommendation is None
+    assert form.ratings == {"ops": "no"}
+    assert form.recommendation is None
     assert sorted(form.signals) == ["great:q1:0", "negative:q1:0"]
     assert describe(VIEW, answers) == [
         "1 great-answer and 1 negative signals ticked, 1 question notes",

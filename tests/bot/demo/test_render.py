@@ -42,7 +42,8 @@ def test_modal_and_html() -> None:
     }
     assert view_lines(view)[0] == "┌ Feedback ┐"
     page = to_html([("Ada <DM>", ["hello <b>"])], "Demo")
-    assert "Ada &lt;DM&gt;" in page and "hello &lt;b&gt;" in page
+    assert "Ada &lt;DM&gt;" in page
+    assert "hello &lt;b&gt;" in page
 
 
 def test_date_tokens_follow_their_format_and_emoji_show() -> None:
@@ -75,7 +76,9 @@ def test_choices_list_each_option_with_what_is_picked() -> None:
 
 def test_html_sections_carry_their_kind() -> None:
     page = to_html([("h", ["x"]), ("did", [])], "T", kinds=["thread", "action"], intro=["Ada: lead"])
-    assert "class='thread'" in page and "class='action'" in page and "<li>Ada: lead</li>" in page
+    assert "class='thread'" in page
+    assert "class='action'" in page
+    assert "<li>Ada: lead</li>" in page
 
 
 def test_html_shows_mrkdwn_emphasis_and_escapes_the_rest() -> None:

@@ -30,19 +30,22 @@ def test_tally_counts_each_recommendation_best_first() -> None:
     facts = dl.summarize(RUBRIC_SNAPSHOT, [seat(u) for u in ("U1", "U2", "U3")], cards, NOW)
     assert facts.tally == [("strong_yes", "Strong Yes", 0), ("yes", "Yes", 2), ("no", "No", 0),
                            ("strong_no", "Strong No", 1)]  # fmt: skip
-    assert facts.complete and not facts.missing
+    assert facts.complete
+    assert not facts.missing
 
 
 def test_split_decision_needs_both_sides() -> None:
     one_side = dl.summarize(RUBRIC_SNAPSHOT, [], [card("U1", "yes"), card("U2", "strong_yes")], NOW)
     both = dl.summarize(RUBRIC_SNAPSHOT, [], [card("U1", "yes"), card("U2", "no")], NOW)
-    assert not one_side.split and both.split
+    assert not one_side.split
+    assert both.split
     assert not both.strong_no
 
 
 def test_strong_no_is_flagged_with_its_author() -> None:
     facts = dl.summarize(RUBRIC_SNAPSHOT, [], [card("U1", "strong_no"), card("U2", "strong_yes")], NOW)
-    assert [c.seat.user for c in facts.strong_no] == ["U1"] and facts.split
+    assert [c.seat.user for c in facts.strong_no] == ["U1"]
+    assert facts.split
 
 
 def test_matrix_has_a_row_per_category_and_a_column_per_scorecard() -> None:
@@ -57,7 +60,8 @@ def test_matrix_has_a_row_per_category_and_a_column_per_scorecard() -> None:
         ("Building systems", ["—", "SN"]),
         ("Effective team member", ["·", "·"]),
     ]
-    assert ("SY", "Strong Yes") in facts.legend and ("—", "No signal") in facts.legend
+    assert ("SY", "Strong Yes") in facts.legend
+    assert ("—", "No signal") in facts.legend
 
 
 def test_categories_nobody_assessed_are_all_no_signal_or_unrated() -> None:
@@ -90,7 +94,8 @@ def test_observers_are_shown_but_never_counted() -> None:
     cards = [card("U1", "yes", {"learn": "yes"}), card("U3", "strong_no", {"build": "no"}, role="shadow")]
     facts = dl.summarize(RUBRIC_SNAPSHOT, [], cards, NOW)
     assert [c.card.seat.user for c in facts.columns] == ["U1"]
-    assert not facts.strong_no and not facts.split
+    assert not facts.strong_no
+    assert not facts.split
     assert "Building systems" in facts.unassessed
     assert [c.seat.user for c in facts.observers] == ["U3"]
 
@@ -111,14 +116,17 @@ def test_matrix_lines_align_and_cut_long_category_names() -> None:
     }
     facts = dl.summarize(rubric, [], [card("U1", "yes", {"x": "strong_yes"}), card("U2", "no")], NOW)
     header, row = dl.matrix_lines(facts, 0, 8, name_width=10)
-    assert row.startswith("A very lo… SY") and row.endswith("·")
-    assert header.index("A") == row.index("SY") and header.index("B") == row.index("·")
+    assert row.startswith("A very lo… SY")
+    assert row.endswith("·")
+    assert header.index("A") == row.index("SY")
+    assert header.index("B") == row.index("·")
 
 
 def test_minimal_rubric_snapshot_without_names_still_works() -> None:
     rubric = {"scale": RUBRIC_SNAPSHOT["scale"], "categories": [{"key": "learn"}]}
     facts = dl.summarize(rubric, [seat("U1")], [], NOW)
-    assert facts.rows == [("learn", [])] and facts.unassessed == ["learn"]
+    assert facts.rows == [("learn", [])]
+    assert facts.unassessed == ["learn"]
     assert [s.user for s in facts.missing] == ["U1"]
 
 

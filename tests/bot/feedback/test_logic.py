@@ -51,8 +51,10 @@ def test_signal_ids_are_stable() -> None:
 def test_validate_names_each_missing_piece_by_field() -> None:
     cats = [Category("learn", "L"), Category("build", "B")]
     errors = validate(FeedbackForm(ratings={"learn": "bogus"}, summary=" " * 40), cats, RUBRIC_SNAPSHOT)
-    assert errors and set(errors.ratings) == {"learn", "build"}
-    assert errors.recommendation == ERR_RECOMMENDATION and errors.summary == ERR_SUMMARY
+    assert errors
+    assert set(errors.ratings) == {"learn", "build"}
+    assert errors.recommendation == ERR_RECOMMENDATION
+    assert errors.summary == ERR_SUMMARY
     ok = FeedbackForm(
         ratings={"learn": "no_signal", "build": "strong_no"}, recommendation="strong_no", summary="s" * 30
     )
@@ -66,13 +68,16 @@ def test_snapshot_ignores_order_and_empty_notes() -> None:
 
 
 def test_who_owes_feedback() -> None:
-    assert owes_feedback("lead", False) and owes_feedback("interviewer", False)
-    assert not owes_feedback("shadow", False) and not owes_feedback("lead", True)
+    assert owes_feedback("lead", False)
+    assert owes_feedback("interviewer", False)
+    assert not owes_feedback("shadow", False)
+    assert not owes_feedback("lead", True)
 
 
 def test_form_opens_at_the_start() -> None:
     start = datetime(2026, 1, 1, 10, tzinfo=UTC)
-    assert form_is_open(start, start) and not form_is_open(start, start.replace(minute=0, hour=9))
+    assert form_is_open(start, start)
+    assert not form_is_open(start, start.replace(minute=0, hour=9))
 
 
 def test_may_see_feedback() -> None:
@@ -80,8 +85,13 @@ def test_may_see_feedback() -> None:
         return may_see_feedback(user, seats, "UREC", "UHM", admins)
 
     pending, done = SeatFacts("lead", False, False), SeatFacts("interviewer", False, True)
-    assert not see("U1", pending) and not see("U1", done, pending) and see("U1", done)
-    assert not see("UHM", pending) and see("UHM") and see("UREC")
+    assert not see("U1", pending)
+    assert not see("U1", done, pending)
+    assert see("U1", done)
+    assert not see("UHM", pending)
+    assert see("UHM")
+    assert see("UREC")
     assert see("U3", SeatFacts("shadow", False, False))
     assert not see("U4", SeatFacts("lead", True, False))  # declined and not the recruiter
-    assert not see("U5") and see("U5", admins=("U5",))
+    assert not see("U5")
+    assert see("U5", admins=("U5",))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from slack_sdk import WebClient
@@ -16,13 +17,16 @@ from tests.support.standin_blocks import TOKEN, modal, section
 METADATA = {"event_type": "loopbot_delivery", "event_payload": {"key_hash": "abc123"}}
 
 
-def raw_call(url: str, method: str, body: bytes, content_type: str, token: str | None = TOKEN) -> Any:
+def raw_call(
+    url: str, method: str, body: bytes, content_type: str, token: str | None = TOKEN
+) -> dict[str, Any]:
     headers = {"Content-Type": content_type}
     if token:
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url + method, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(req, timeout=5) as resp:
-        return json.loads(resp.read())
+        answer: dict[str, Any] = json.loads(resp.read())
+        return answer
 
 
 def test_every_method_loopbot_uses_is_served() -> None:
@@ -54,7 +58,8 @@ def test_post_to_a_user_lands_in_their_dm_and_is_recorded(client: WebClient, sta
     assert call.at > 0
 
 
-def test_history_returns_metadata_only_when_asked(client: WebClient, standin: StandIn) -> None:
+@pytest.mark.usefixtures("standin")
+def test_history_returns_metadata_only_when_asked(client: WebClient) -> None:
     first = client.chat_postMessage(channel="C0HIRING", text="one", metadata=METADATA)["ts"]
     second = client.chat_postMessage(channel="C0HIRING", text="two")["ts"]
     client.chat_postMessage(channel="C0HIRING", text="reply", thread_ts=first)
@@ -84,7 +89,8 @@ def test_replies_and_permalink(client: WebClient) -> None:
     assert [m["text"] for m in thread["messages"]] == ["digest", "scorecard"]
     assert thread["messages"][1]["metadata"] == METADATA
     link = client.chat_getPermalink(channel="C0HIRING", message_ts=reply["ts"])["permalink"]
-    assert "/archives/C0HIRING/p" in link and f"thread_ts={parent}" in link
+    assert "/archives/C0HIRING/p" in link
+    assert f"thread_ts={parent}" in link
 
 
 def test_update_replaces_text_and_blocks(client: WebClient, standin: StandIn) -> None:
@@ -100,7 +106,8 @@ def test_ephemeral_is_not_in_history(client: WebClient, standin: StandIn) -> Non
     client.chat_postEphemeral(channel="C0HIRING", user="U0ENGLEAD", text="only you")
     assert standin.messages("C0HIRING") == []
     [eph] = standin.ephemerals("U0ENGLEAD")
-    assert eph["text"] == "only you" and eph["channel"] == "C0HIRING"
+    assert eph["text"] == "only you"
+    assert eph["channel"] == "C0HIRING"
 
 
 def test_conversations_open_gives_the_dm(client: WebClient) -> None:
@@ -109,8 +116,10 @@ def test_conversations_open_gives_the_dm(client: WebClient) -> None:
 
 def test_users_info_and_lookup_by_email(client: WebClient) -> None:
     user = client.users_info(user="U0ENGTOKY")["user"]
-    assert user["tz"] == "Asia/Tokyo" and user["tz_offset"] == 9 * 3600
-    assert user["real_name"] == "Kenji Tanaka" and user["deleted"] is False
+    assert user["tz"] == "Asia/Tokyo"
+    assert user["tz_offset"] == 9 * 3600
+    assert user["real_name"] == "Kenji Tanaka"
+    assert user["deleted"] is False
     assert client.users_lookupByEmail(email="KENJI@example.com")["user"]["id"] == "U0ENGTOKY"
     assert client.users_info(user="U0GONEAWAY")["user"]["deleted"] is True
 
@@ -118,7 +127,8 @@ def test_users_info_and_lookup_by_email(client: WebClient) -> None:
 def test_views_open_push_update_publish(client: WebClient, standin: StandIn) -> None:
     opened = client.views_open(trigger_id=standin.new_trigger_id("U0ENGLEAD"), view=modal([section("a")]))
     view = opened["view"]
-    assert view["id"].startswith("V") and view["root_view_id"] == view["id"]
+    assert view["id"].startswith("V")
+    assert view["root_view_id"] == view["id"]
     pushed = client.views_push(trigger_id=standin.new_trigger_id("U0ENGLEAD"), view=modal([section("b")]))
     assert pushed["view"]["previous_view_id"] == view["id"]
     updated = client.views_update(view_id=view["id"], hash=view["hash"], view=modal([section("c")]))
@@ -126,15 +136,15 @@ def test_views_open_push_update_publish(client: WebClient, standin: StandIn) -> 
     assert [v["blocks"][0]["text"]["text"] for v in standin.modal_stack("U0ENGLEAD")] == ["c", "b"]
     home = {"type": "home", "blocks": [section("Coming up")]}
     client.views_publish(user_id="U0ENGPAIR", view=home)
-    assert standin.home("U0ENGPAIR")["blocks"][0]["text"]["text"] == "Coming up"  # type: ignore[index]
+    published = standin.home("U0ENGPAIR")
+    assert published is not None
+    assert published["blocks"][0]["text"]["text"] == "Coming up"
 
 
 @pytest.mark.parametrize("encoding", ["form", "json"])
 def test_form_and_json_bodies_are_both_understood(standin: StandIn, encoding: str) -> None:
     blocks = [section("hello")]
     if encoding == "form":
-        from urllib.parse import urlencode
-
         body = urlencode({"channel": "C0HIRING", "text": "hi", "blocks": json.dumps(blocks),
                           "metadata": json.dumps(METADATA)}).encode()  # fmt: skip
         resp = raw_call(standin.url, "chat.postMessage", body, "application/x-www-form-urlencoded")
@@ -144,7 +154,8 @@ def test_form_and_json_bodies_are_both_understood(standin: StandIn, encoding: st
         resp = raw_call(standin.url, "chat.postMessage", body, "application/json; charset=utf-8")
     assert resp["ok"] is True
     [message] = standin.messages("C0HIRING")
-    assert message["blocks"] == blocks and message["metadata"] == METADATA
+    assert message["blocks"] == blocks
+    assert message["metadata"] == METADATA
 
 
 def test_token_may_also_come_as_an_argument(standin: StandIn) -> None:

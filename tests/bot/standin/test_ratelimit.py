@@ -81,5 +81,7 @@ def test_limits_over_http_answer_429_and_post_nothing() -> None:
 
 def test_slack_like_preset() -> None:
     limits = RateLimits.slack_like()
-    assert limits.tiers and limits.post_channel_per_second == 1.0
-    assert limits.post_workspace_per_second and limits.post_workspace_per_second > 1
+    assert limits.tiers
+    assert limits.post_channel_per_second == 1.0
+    assert limits.post_workspace_per_second
+    assert limits.post_workspace_per_second > 1

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.standin import StandIn
+from bot.standin import StandIn, default_workspace
 from tests.support.standin_blocks import modal, section
 
 
@@ -197,8 +197,6 @@ def test_bad_metadata_and_thread(client: WebClient) -> None:
 
 
 def test_auto_users_accepts_any_user_id() -> None:
-    from bot.standin import default_workspace
-
     with StandIn(default_workspace(auto_users=True)) as standin:
         client = WebClient(token="xoxb-any", base_url=standin.url)
         assert client.chat_postMessage(channel="U1", text="hi")["channel"] == "D1"

@@ -7,11 +7,12 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_bolt import Ack, App, BoltRequest
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.signature import SignatureVerifier
 
 from bot.standin import StandIn, signing
+from tests.support.slack_payloads import signed_request
 
 SECRET = "shh-signing-secret"
 
@@ -34,9 +35,11 @@ def test_content_types_and_retry_headers() -> None:
     event = signing.event_body(signing.app_home_opened("U0ENGLEAD"), event_id="Ev1")
     headers = signing.signed_headers(SECRET, event, retry_num=2)
     assert headers["Content-Type"] == "application/json"
-    assert headers["X-Slack-Retry-Num"] == "2" and headers["X-Slack-Retry-Reason"] == "http_timeout"
+    assert headers["X-Slack-Retry-Num"] == "2"
+    assert headers["X-Slack-Retry-Reason"] == "http_timeout"
     envelope = json.loads(event)
-    assert envelope["event_id"] == "Ev1" and envelope["event"]["type"] == "app_home_opened"
+    assert envelope["event_id"] == "Ev1"
+    assert envelope["event"]["type"] == "app_home_opened"
 
 
 def _app(seen: list[tuple[str, Any]], standin: StandIn) -> App:
@@ -76,8 +79,7 @@ def _app(seen: list[tuple[str, Any]], standin: StandIn) -> App:
 
 
 def _dispatch(app: App, body: bytes, **kwargs: Any) -> int:
-    headers = signing.signed_headers(SECRET, body, **kwargs)
-    return app.dispatch(BoltRequest(body=body.decode(), headers=headers)).status
+    return app.dispatch(signed_request(body, SECRET, **kwargs)).status
 
 
 def test_bolt_routes_every_kind_of_body(standin: StandIn) -> None:
@@ -99,13 +101,14 @@ def test_bolt_refuses_bad_and_stale_signatures(standin: StandIn) -> None:
     app = _app([], standin)
     body = signing.slash_command_body("help")
     assert _dispatch(app, body, timestamp=int(time.time()) - 6 * 60) == 401
-    headers = signing.signed_headers("wrong-secret", body)
-    assert app.dispatch(BoltRequest(body=body.decode(), headers=headers)).status == 401
+    assert app.dispatch(signed_request(body, "wrong-secret")).status == 401
 
 
 def test_slash_command_fields() -> None:
     body = signing.slash_command_body("help", trigger_id="T.1").decode()
     fields = {k: v[0] for k, v in parse_qs(body).items()}
-    assert fields["command"] == "/loop" and fields["text"] == "help"
-    assert fields["user_id"] == "U0ENGLEAD" and fields["channel_id"] == "D0ENGLEAD"
+    assert fields["command"] == "/loop"
+    assert fields["text"] == "help"
+    assert fields["user_id"] == "U0ENGLEAD"
+    assert fields["channel_id"] == "D0ENGLEAD"
     assert fields["trigger_id"] == "T.1"
