@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--deadline", type=float, default=60)
     args = parser.parse_args()
 
-    def crash(point: str, claimed: Claimed) -> None:
+    def crash(point: str, _claimed: Claimed) -> None:
         if point == args.crash:
             os.kill(os.getpid(), signal.SIGKILL)
 

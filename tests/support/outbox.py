@@ -16,7 +16,7 @@ from bot import migrate
 from bot.clock import FakeClock
 from bot.db import make_engine, make_session_factory
 from bot.delivery.dispatcher import Dispatcher
-from bot.settings import load_settings
+from bot.settings import Settings, load_settings
 from bot.standin import StandIn
 from models import Base
 from tests.support import slack_records
@@ -25,7 +25,7 @@ from tests.support.databases import new_database_url
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)  # a Tuesday, inside UTC working hours
 
 
-def settings(**overrides: Any) -> Any:
+def settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"LOOPBOT_LEASE_SECONDS": 30, "LOOPBOT_SEND_CONCURRENCY": 4}
     values.update(overrides)
     return load_settings(**values)

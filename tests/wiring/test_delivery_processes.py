@@ -14,8 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.retry_logic import key_hash
+from bot.standin import StandIn
 from models import DeliveryStatus, utcnow
 from tests.support.outbox_data import notices, rows
 from tests.support.slack_records import post_hashes, posts
@@ -38,10 +40,11 @@ def spawn(db_url: str, api: str, *extra: str) -> subprocess.Popen[str]:
 def finished(proc: subprocess.Popen[str]) -> dict[str, int]:
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err[-3000:]
-    return json.loads(out.strip().splitlines()[-1])
+    totals: dict[str, int] = json.loads(out.strip().splitlines()[-1])
+    return totals
 
 
-def assert_exactly_once(sf, slack, keys):  # type: ignore[no-untyped-def]
+def assert_exactly_once(sf: sessionmaker[Session], slack: StandIn, keys: list[str]) -> None:
     counts = Counter(post_hashes(slack))  # accepted chat.postMessage calls, by the key hash in their metadata
     assert counts == Counter({key_hash(k, "0"): 1 for k in keys})
     users = [k.split(":", 1)[1] for k in keys]
@@ -51,7 +54,9 @@ def assert_exactly_once(sf, slack, keys):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("processes", [2, 3])
-def test_several_processes_post_each_key_exactly_once(processes, backend, sf, db_url, slack, tmp_path):
+def test_several_processes_post_each_key_exactly_once(
+    processes: int, backend: str, sf: sessionmaker[Session], db_url: str, slack: StandIn, tmp_path: Path
+) -> None:
     if backend == "sqlite" and processes == 2:
         pytest.skip("SQLite: one multi-process case is enough (three processes below)")
     keys = notices(sf, [f"U{n:04d}" for n in range(1000)], utcnow())
@@ -65,7 +70,9 @@ def test_several_processes_post_each_key_exactly_once(processes, backend, sf, db
 
 
 @pytest.mark.parametrize("point", ["before_post", "after_post"])
-def test_sigkill_mid_send_then_restart_delivers_everything_once(point, sf, db_url, slack):
+def test_sigkill_mid_send_then_restart_delivers_everything_once(
+    point: str, sf: sessionmaker[Session], db_url: str, slack: StandIn
+) -> None:
     keys = notices(sf, [f"U{n:03d}" for n in range(40)], utcnow())
     victim = spawn(db_url, slack.url, "--crash", point, "--lease", "1", "--concurrency", "1")
     victim.communicate(timeout=60)

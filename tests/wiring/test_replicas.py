@@ -27,9 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import migrate
-from bot.db import make_engine, make_session_factory
+from bot.db import IMMEDIATE, make_engine, make_session_factory
 from bot.delivery import planner
-from bot.delivery.claim import IMMEDIATE
 from bot.delivery.retry_logic import key_hash
 from bot.standin import Call, StandIn, default_workspace
 from models import Delivery, DeliveryStatus, utcnow
@@ -81,7 +80,8 @@ class Replica:
     def healthy(self) -> bool:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2) as resp:
-                return resp.status == 200
+                status: int = resp.status
+                return status == 200
         except OSError:
             return False
 
@@ -128,7 +128,10 @@ def slack() -> Iterator[StandIn]:
 
 
 @pytest.fixture
-def replicas(slack: StandIn, tmp_path: Path) -> Iterator[Replicas]:
+def replicas(
+    slack: StandIn,  # noqa: ARG001 - requested so the stand-in outlives the replicas: they are killed first
+    tmp_path: Path,
+) -> Iterator[Replicas]:
     started = Replicas(tmp_path)
     yield started
     started.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from slack_sdk import WebClient
@@ -16,7 +16,7 @@ from bot.clock import FakeClock
 from bot.delivery import batch as batch_module
 from bot.delivery import planner
 from bot.delivery.batch import BatchDeps, prepare
-from bot.delivery.claim import apply, claim_due
+from bot.delivery.claim import Claimed, apply, claim_due
 from bot.delivery.outcomes import Backoff
 from bot.delivery.relevance import Facts
 from bot.delivery.slack_io import TzCache
@@ -27,6 +27,7 @@ from tests.support.outbox import T0, settings
 from tests.support.outbox_data import rows, submit
 
 H = timedelta(hours=1)
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -58,11 +59,11 @@ def ended_interviews(sf: sessionmaker[Session], n: int, first: int = 0) -> list[
         return ids
 
 
-def statements(sf: sessionmaker[Session], run: Callable[[], Any]) -> tuple[int, Any]:
+def statements(sf: sessionmaker[Session], run: Callable[[], T]) -> tuple[int, T]:
     engine = sf.kw["bind"]
     seen: list[str] = []
 
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
@@ -73,11 +74,13 @@ def statements(sf: sessionmaker[Session], run: Callable[[], Any]) -> tuple[int, 
     return len(seen), result
 
 
-def claim(sf: sessionmaker[Session], token: str) -> list[Any]:
+def claim(sf: sessionmaker[Session], token: str) -> list[Claimed]:
     return claim_due(sf, T0, T0 + timedelta(minutes=1), 100, token)
 
 
-def test_a_batch_costs_the_same_statements_for_4_rows_as_for_20(sf, deps):
+def test_a_batch_costs_the_same_statements_for_4_rows_as_for_20(
+    sf: sessionmaker[Session], deps: BatchDeps
+) -> None:
     ended_interviews(sf, 2)
     batch = claim(sf, "w:1")
     small, (finishes, jobs) = statements(sf, lambda: prepare(deps, batch))
@@ -93,7 +96,7 @@ def test_a_batch_costs_the_same_statements_for_4_rows_as_for_20(sf, deps):
     assert len({(j.row.interview_id, j.rendered.channel) for j in jobs}) == 20  # each for its own seat
 
 
-def test_each_row_of_a_batch_gets_its_own_verdict(sf, deps):
+def test_each_row_of_a_batch_gets_its_own_verdict(sf: sessionmaker[Session], deps: BatchDeps) -> None:
     keep, answered, declined, cancelled = ended_interviews(sf, 4)
     submit(sf, answered, "UA1", T0)
     with sf.begin() as s:
@@ -111,7 +114,9 @@ def test_each_row_of_a_batch_gets_its_own_verdict(sf, deps):
     ]
 
 
-def test_a_row_claimed_by_someone_else_since_is_skipped(sf, deps, clock):
+def test_a_row_claimed_by_someone_else_since_is_skipped(
+    sf: sessionmaker[Session], deps: BatchDeps, clock: FakeClock
+) -> None:
     ended_interviews(sf, 1)
     mine = claim(sf, "w:1")
     clock.advance(timedelta(minutes=2))

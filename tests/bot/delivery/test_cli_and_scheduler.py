@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.cli import main
 from bot.clock import SystemClock
@@ -14,6 +15,7 @@ from bot.delivery.claim import claim_due
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tick import start_dispatcher
 from bot.deps import Deps
+from bot.standin import StandIn
 from models import Delivery, DeliveryStatus, utcnow
 from tests.support.outbox import T0, settings
 from tests.support.outbox_data import notices, one, rows, scheduled
@@ -22,13 +24,13 @@ from tests.support.slack_records import posts
 H = timedelta(hours=1)
 
 
-def cli(db_url: str, *args: str):  # type: ignore[no-untyped-def]
+def cli(db_url: str, *args: str) -> Result:
     return CliRunner().invoke(
         main, ["deliveries", *args], env={"DATABASE_URL": db_url}, catch_exceptions=False
     )
 
 
-def test_list_shows_pending_failed_and_expired_with_filters(sf, db_url):
+def test_list_shows_pending_failed_and_expired_with_filters(sf: sessionmaker[Session], db_url: str) -> None:
     scheduled(sf, T0 + 30 * H, ("U1",), T0, settings())
     with sf.begin() as s:
         rows_ = s.query(Delivery).order_by(Delivery.id).all()
@@ -46,7 +48,7 @@ def test_list_shows_pending_failed_and_expired_with_filters(sf, db_url):
     assert len(cli(db_url, "--candidate", "lovel").output.splitlines()) > 2
 
 
-def test_retry_requeues_a_failed_delivery_only(sf, db_url):
+def test_retry_requeues_a_failed_delivery_only(sf: sessionmaker[Session], db_url: str) -> None:
     [key] = notices(sf, ["U1"], T0)
     row = one(sf, key)
     refused = CliRunner().invoke(main, ["deliveries", "retry", str(row.id)], env={"DATABASE_URL": db_url})
@@ -61,7 +63,9 @@ def test_retry_requeues_a_failed_delivery_only(sf, db_url):
     assert again.next_attempt_at <= utcnow()
 
 
-def test_the_scheduler_ticks_and_shutdown_releases_what_it_holds(sf, slack):
+def test_the_scheduler_ticks_and_shutdown_releases_what_it_holds(
+    sf: sessionmaker[Session], slack: StandIn
+) -> None:
     notices(sf, ["U1"], utcnow())
     client = WebClient(token="xoxb-test", base_url=slack.url)
     deps = Deps(

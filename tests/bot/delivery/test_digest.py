@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import FakeClock
 from bot.delivery import planner
+from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.plan_logic import digest_now_delivery
 from bot.delivery.relevance import late_panelists
 from bot.delivery.retry_logic import key_hash
 from bot.scheduling.changes import cancel_interview
+from bot.standin import StandIn
 from models import CandidateLoop, DeliveryKind, DeliveryStatus, Interview
 from tests.support import factories
 from tests.support.outbox import T0, settings
@@ -21,24 +29,24 @@ from tests.support.slack_records import post_hashes, replies, top_level
 H = timedelta(hours=1)
 
 
-def submit(sf, interview_id: int, who: str, **kw) -> int:  # type: ignore[no-untyped-def]
+def submit(sf: sessionmaker[Session], interview_id: int, who: str, **kw: Any) -> int:
     """`who`'s scorecard, submitted at T0 with a "yes" unless told otherwise."""
     return submit_at(sf, interview_id, who, T0, **kw)
 
 
-def digest_now(sf, cl_id: int, clock, reason: str) -> None:  # type: ignore[no-untyped-def]
+def digest_now(sf: sessionmaker[Session], cl_id: int, clock: FakeClock, reason: str) -> None:
     with sf.begin() as s:
         planner.plan_digest_now(s, cl_id, clock.now(), reason)
 
 
-def loop_state(sf, cl_id: int) -> CandidateLoop:  # type: ignore[no-untyped-def]
+def loop_state(sf: sessionmaker[Session], cl_id: int) -> CandidateLoop:
     with sf() as s:
         return s.get_one(CandidateLoop, cl_id)
 
 
 def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thread(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     fb1, fb2 = submit(sf, iid, "U1"), submit(sf, iid, "U2")
     digest_now(sf, cl_id, clock, "all_in")
@@ -59,7 +67,9 @@ def test_first_digest_posts_to_the_hiring_channel_with_each_scorecard_in_the_thr
     assert sorted(sent.payload["replied"]) == sorted([fb1, fb2])
 
 
-def test_late_feedback_updates_the_digest_and_adds_only_new_scorecards(sf, slack, clock, make_dispatcher):
+def test_late_feedback_updates_the_digest_and_adds_only_new_scorecards(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2", "U3"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
     with sf.begin() as s:  # the recruiter releases the scores while U2 and U3 are still missing
@@ -85,7 +95,9 @@ def test_late_feedback_updates_the_digest_and_adds_only_new_scorecards(sf, slack
     assert update.args["text"].startswith("Debrief: Ada Lovelace: :warning: 2 scorecards in, 1 still missing")
 
 
-def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock, make_dispatcher):
+def test_scorecards_are_held_back_until_the_last_feedback_is_in(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     """Blind rule: a panelist still owing feedback may read the hiring channel."""
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
@@ -110,7 +122,10 @@ def test_scorecards_are_held_back_until_the_last_feedback_is_in(sf, slack, clock
     assert "held back" not in json.dumps(update.args["blocks"])
 
 
-def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack")
+def test_deadline_digest_is_obsolete_once_a_digest_was_posted(
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
     digest_now(sf, cl_id, clock, "all_in")
     make_dispatcher().tick()
@@ -123,7 +138,9 @@ def test_deadline_digest_is_obsolete_once_a_digest_was_posted(sf, slack, clock, 
     assert (row.status, row.last_error) == (DeliveryStatus.CANCELLED, "digest already posted")
 
 
-def test_deadline_digest_goes_out_when_feedback_is_missing(sf, slack, clock, make_dispatcher):
+def test_deadline_digest_goes_out_when_feedback_is_missing(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
     [deadline] = [d for d in rows(sf, kind=DeliveryKind.DIGEST) if d.status == DeliveryStatus.PENDING]
     clock.set(deadline.due_at)
@@ -135,8 +152,8 @@ def test_deadline_digest_goes_out_when_feedback_is_missing(sf, slack, clock, mak
 
 
 def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
     submit(sf, iid, "U2")
@@ -160,8 +177,8 @@ def test_a_digest_whose_answer_was_lost_is_completed_without_a_second_digest(
 
 
 def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 30 * H, ("U1", "U2", "U3"), T0 - 72 * H, settings())
     with sf.begin() as s:
         interview = s.get_one(Interview, iid)
@@ -185,7 +202,10 @@ def test_escalation_names_only_who_owes_feedback_and_is_dropped_when_all_is_in(
         assert "<@U3>" not in blocks
 
 
-def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("clock")
+def test_escalation_is_dropped_when_all_feedback_is_in(
+    sf: sessionmaker[Session], slack: StandIn, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 30 * H, ("U1",), T0 - 72 * H, settings())
     submit(sf, iid, "U1")
     make_dispatcher(LOOPBOT_WORKING_HOURS="00:00-23:59").tick()
@@ -194,7 +214,9 @@ def test_escalation_is_dropped_when_all_feedback_is_in(sf, slack, clock, make_di
     assert slack.messages("U0RECRUIT") == []
 
 
-def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_dispatcher):
+def test_private_notes_go_only_to_the_hiring_manager(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     submit(sf, iid, "U1", private_note="Worried about <!here> the on-call story")
     submit(sf, iid, "U2")
@@ -214,7 +236,9 @@ def test_private_notes_go_only_to_the_hiring_manager(sf, slack, clock, make_disp
     assert sent.recipient == "U0MANAGER"
 
 
-def test_the_digest_judges_lateness_by_the_configured_sla(sf, slack, clock, make_dispatcher):
+def test_the_digest_judges_lateness_by_the_configured_sla(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     # The interview ended at T0 - 2h and both scorecards came in at T0: late only under a 1h SLA.
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
@@ -225,7 +249,9 @@ def test_the_digest_judges_lateness_by_the_configured_sla(sf, slack, clock, make
     assert "Late feedback" in str(main["blocks"])
 
 
-def test_feedback_within_the_default_sla_is_not_flagged_late(sf, slack, clock, make_dispatcher):
+def test_feedback_within_the_default_sla_is_not_flagged_late(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
     submit(sf, iid, "U2")
@@ -235,7 +261,9 @@ def test_feedback_within_the_default_sla_is_not_flagged_late(sf, slack, clock, m
     assert "Late feedback" not in str(main["blocks"])
 
 
-def test_cancelling_the_interview_still_owed_completes_a_held_digest(sf, slack, clock, make_dispatcher):
+def test_cancelling_the_interview_still_owed_completes_a_held_digest(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, first = scheduled(sf, T0 - 3 * H, ("U1",), T0 - 48 * H, settings())
     with sf.begin() as s:
         cl = s.get_one(CandidateLoop, cl_id)
@@ -258,7 +286,9 @@ def test_cancelling_the_interview_still_owed_completes_a_held_digest(sf, slack, 
     assert "Recommendations" in json.dumps(update.args["blocks"])
 
 
-def test_two_digest_rows_of_one_loop_in_flight_post_each_scorecard_once(sf, slack, clock, make_dispatcher):
+def test_two_digest_rows_of_one_loop_in_flight_post_each_scorecard_once(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     cl_id, iid = scheduled(sf, T0 - 3 * H, ("U1", "U2", "U3"), T0 - 48 * H, settings())
     submit(sf, iid, "U1")
     digest_now(sf, cl_id, clock, "deadline")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
-from bot.delivery.claim import claim_due, finish
+from bot.clock import FakeClock
+from bot.delivery.claim import Claimed, claim_due, finish
+from bot.delivery.dispatcher import Dispatcher, TickResult
 from bot.delivery.retry_logic import key_hash
 from bot.delivery.sizing import FIRST_GUESS, in_flight
+from bot.standin import StandIn
 from models import DeliveryKind, DeliveryStatus, Feedback, Interview
 from tests.support.outbox import T0, settings
 from tests.support.outbox_data import notices, one, rows, scheduled
@@ -20,7 +25,10 @@ from tests.support.slack_records import post_hashes, posts
 H = timedelta(hours=1)
 
 
-def test_due_notice_is_posted_once_with_its_key_hash(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("clock")
+def test_due_notice_is_posted_once_with_its_key_hash(
+    sf: sessionmaker[Session], slack: StandIn, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     [key] = notices(sf, ["U1"], T0)
     d = make_dispatcher()
     result = d.tick()
@@ -34,7 +42,10 @@ def test_due_notice_is_posted_once_with_its_key_hash(sf, slack, clock, make_disp
     assert slack.messages("U1")[0]["text"] == "hi U1"
 
 
-def test_rows_not_yet_due_wait(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack")
+def test_rows_not_yet_due_wait(
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     notices(sf, ["U1"], T0 + H)
     d = make_dispatcher()
     assert d.tick().claimed == 0
@@ -43,8 +54,8 @@ def test_rows_not_yet_due_wait(sf, slack, clock, make_dispatcher):
 
 
 def test_after_downtime_relevant_rows_go_on_the_first_tick_and_stale_prep_expires(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     start = T0 + 30 * H
     scheduled(sf, start, ("U1", "U2"), T0, settings())
     clock.set(start + 2 * H)  # down through the prep, the nudge, the interview and its end
@@ -62,7 +73,10 @@ def test_after_downtime_relevant_rows_go_on_the_first_tick_and_stale_prep_expire
         assert dm["text"] == "Feedback please: Architecture with Ada Lovelace"
 
 
-def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("clock")
+def test_prep_inside_the_lead_window_goes_at_once(
+    sf: sessionmaker[Session], slack: StandIn, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     scheduled(sf, T0 + 3 * H, ("U1",), T0, settings())
     result = make_dispatcher().tick()
     assert result.sent == 1
@@ -78,7 +92,9 @@ def test_prep_inside_the_lead_window_goes_at_once(sf, slack, clock, make_dispatc
     assert "Open feedback form" in kit
 
 
-def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, clock, make_dispatcher):
+def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     _, iid = scheduled(sf, T0 + 30 * H, ("U1", "U2", "U3"), T0, settings())
     with sf.begin() as s:
         s.add(Feedback(interview_id=iid, interviewer="U1", status="submitted", submitted_at=T0))
@@ -97,7 +113,10 @@ def test_reminders_stop_once_feedback_is_in_or_the_panelist_declined(sf, slack, 
     }
 
 
-def test_reminder_waits_for_working_hours_in_the_recipients_zone(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack")
+def test_reminder_waits_for_working_hours_in_the_recipients_zone(
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     # Interview Tuesday 2026-12-01 17:00-18:00 UTC; first reminder due 20:00 UTC = 21:00 in Berlin.
     start = T0 + 7 * H
     _, iid = scheduled(sf, start, ("UBERLIN",), T0, settings())
@@ -114,14 +133,19 @@ def test_reminder_waits_for_working_hours_in_the_recipients_zone(sf, slack, cloc
     assert make_dispatcher().tick().sent == 1
 
 
-def test_prep_is_never_delayed_for_working_hours(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack")
+def test_prep_is_never_delayed_for_working_hours(
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     early = T0.replace(hour=3)  # 04:00 in Berlin
     clock.set(early)
     scheduled(sf, early + 2 * H, ("UBERLIN",), early, settings())
     assert make_dispatcher().tick().sent == 1
 
 
-def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(sf, slack, clock, make_dispatcher):
+def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     [key] = notices(sf, ["U1"], T0)
     slack.inject_rate_limit("chat.postMessage", retry_after=1)
     d = make_dispatcher()
@@ -139,7 +163,10 @@ def test_429_retry_after_is_honoured_and_not_counted_as_an_attempt(sf, slack, cl
     assert len(posts(slack)) == 1
 
 
-def test_a_429_holds_back_posts_to_everyone_for_the_wait(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("clock")
+def test_a_429_holds_back_posts_to_everyone_for_the_wait(
+    sf: sessionmaker[Session], slack: StandIn, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     notices(sf, ["U1"], T0)
     slack.inject_rate_limit("chat.postMessage", retry_after=1)
     d = make_dispatcher()
@@ -150,7 +177,9 @@ def test_a_429_holds_back_posts_to_everyone_for_the_wait(sf, slack, clock, make_
     assert time.monotonic() - started >= 0.5
 
 
-def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock, make_dispatcher):
+def test_transient_failures_lose_nothing_and_duplicate_nothing(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     keys = notices(sf, ["U1", "U2", "U3", "U4"], T0)
     # One each: a 500, a dropped connection before Slack saw it, an accepted post whose answer was lost,
     # and a Slack error worth retrying.
@@ -173,12 +202,16 @@ def test_transient_failures_lose_nothing_and_duplicate_nothing(sf, slack, clock,
     assert all(r.status == DeliveryStatus.SENT for r in rows(sf))
 
 
-def test_timeout_is_an_unknown_outcome_and_is_not_reposted(sf, slack, clock, make_dispatcher):
+def test_timeout_is_an_unknown_outcome_and_is_not_reposted(
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     [key] = notices(sf, ["U1"], T0)
     slack.inject_slow("chat.postMessage", 1.6)  # Slack takes it, the answer comes after the client gave up
     d = make_dispatcher(LOOPBOT_LEASE_SECONDS=3, backoff_base=timedelta(seconds=1))
     assert d.tick().retried == 1
-    assert one(sf, key).last_error.startswith("unknown:")
+    last_error = one(sf, key).last_error
+    assert last_error is not None
+    assert last_error.startswith("unknown:")
     time.sleep(0.8)  # let the slow request finish recording the post
     clock.advance(timedelta(minutes=1))
     assert d.tick().recovered == 1
@@ -192,9 +225,15 @@ def test_timeout_is_an_unknown_outcome_and_is_not_reposted(sf, slack, clock, mak
         ("ULEFT", "account_inactive", False),  # a deactivated member of the stand-in's workspace
     ],
 )
+@pytest.mark.usefixtures("clock")
 def test_permanent_errors_are_recorded_and_the_recruiter_is_told(
-    user, error, injected, sf, slack, clock, make_dispatcher
-):
+    user: str,
+    error: str,
+    injected: bool,
+    sf: sessionmaker[Session],
+    slack: StandIn,
+    make_dispatcher: Callable[..., Dispatcher],
+) -> None:
     scheduled(sf, T0 + 3 * H, (user,), T0, settings())
     if injected:
         slack.inject_error("chat.postMessage", error)
@@ -210,7 +249,10 @@ def test_permanent_errors_are_recorded_and_the_recruiter_is_told(
     assert [c.outcome for c in slack.calls_to("chat.postMessage")] == [error, "ok"]  # never retried
 
 
-def test_a_stale_worker_cannot_overwrite_the_new_owner(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack")
+def test_a_stale_worker_cannot_overwrite_the_new_owner(
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     [key] = notices(sf, ["U1"], T0)
     lease = timedelta(seconds=5)
     [stale] = claim_due(sf, T0, T0 + lease, 10, "A:1")
@@ -225,12 +267,12 @@ def test_a_stale_worker_cannot_overwrite_the_new_owner(sf, slack, clock, make_di
 
 
 def test_a_slow_worker_that_posted_after_losing_its_lease_is_not_duplicated(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], slack: StandIn, clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     [key] = notices(sf, ["U1"], T0)
-    taken_over = []
+    taken_over: list[TickResult] = []
 
-    def slow(point, claimed):
+    def slow(point: str, _claimed: Claimed) -> None:
         if point == "after_post" and not taken_over:
             # A stalls after Slack accepted the post; its lease runs out and B takes the row over.
             clock.advance(timedelta(seconds=31))
@@ -245,7 +287,10 @@ def test_a_slow_worker_that_posted_after_losing_its_lease_is_not_duplicated(
     assert one(sf, key).status == DeliveryStatus.SENT
 
 
-def test_posts_in_flight_follow_the_measured_time_per_post(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("clock")
+def test_posts_in_flight_follow_the_measured_time_per_post(
+    sf: sessionmaker[Session], slack: StandIn, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     notices(sf, [f"U{n:03d}" for n in range(6)], T0)
     slack.inject_slow("chat.postMessage", 0.3, n=6)
     d = make_dispatcher(LOOPBOT_SEND_CONCURRENCY=64, LOOPBOT_POST_RATE=40)
@@ -255,10 +300,13 @@ def test_posts_in_flight_follow_the_measured_time_per_post(sf, slack, clock, mak
     assert d.sizer.target == in_flight(40, d.sizer.seconds_per_post, 64) >= 15  # 40/s x 0.3 s x 1.25
 
 
-def test_stop_hands_back_rows_not_yet_started(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack", "clock")
+def test_stop_hands_back_rows_not_yet_started(
+    sf: sessionmaker[Session], make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     notices(sf, [f"U{n}" for n in range(6)], T0)
 
-    def stop_early(point, claimed):
+    def stop_early(point: str, _claimed: Claimed) -> None:
         if point == "before_post":
             d.stop()
 
@@ -271,7 +319,10 @@ def test_stop_hands_back_rows_not_yet_started(sf, slack, clock, make_dispatcher)
     assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))
 
 
-def test_close_releases_leases_still_held(sf, slack, clock, make_dispatcher):
+@pytest.mark.usefixtures("slack", "clock")
+def test_close_releases_leases_still_held(
+    sf: sessionmaker[Session], make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     notices(sf, ["U1", "U2"], T0)
     d = make_dispatcher()
     claim_due(sf, T0, T0 + timedelta(minutes=1), 10, d.worker_id + ":x")
@@ -279,9 +330,10 @@ def test_close_releases_leases_still_held(sf, slack, clock, make_dispatcher):
     assert all(r.status == DeliveryStatus.PENDING and r.attempts == 0 for r in rows(sf))
 
 
+@pytest.mark.usefixtures("slack")
 def test_a_reminder_deferred_over_the_dst_weekend_goes_at_nine_new_york_time(
-    sf, slack, clock, make_dispatcher
-):
+    sf: sessionmaker[Session], clock: FakeClock, make_dispatcher: Callable[..., Dispatcher]
+) -> None:
     # Friday 2026-03-06 10:00-11:00 EST; the second reminder (20 h after) falls on Saturday.
     start = T0.replace(year=2026, month=3, day=6, hour=15)
     clock.set(start - 48 * H)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -11,8 +12,8 @@ from bot.delivery.hours_logic import in_working_hours, next_working_instant, par
 HOURS = "09:00-18:00"
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_inside_working_hours_is_not_moved() -> None:
@@ -57,5 +58,5 @@ def test_window_edges() -> None:
 
 @pytest.mark.parametrize("spec", ["9-5", "18:00-09:00", "nonsense"])
 def test_bad_windows_are_refused(spec: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=re.escape(f"working hours {spec!r} ")):
         parse_window(spec)

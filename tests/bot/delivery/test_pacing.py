@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, make_session_factory
+from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.pacing import MICRO, ChannelPace, Deferred, Pacer, SharedRate, gcra_slots
 from bot.standin import StandIn
 from models.delivery import SendPace
@@ -85,14 +86,16 @@ def test_any_sequence_of_reservations_keeps_the_rate_and_burst() -> None:
 
 
 @pytest.fixture
-def second_sf(db_url: str) -> Any:
+def second_sf(db_url: str) -> Iterator[sessionmaker[Session]]:
     """Another engine on the same database: what a second replica would use."""
     engine = make_engine(db_url)
     yield make_session_factory(engine)
     engine.dispose()
 
 
-def test_two_replicas_draw_from_one_schedule(sf, second_sf) -> None:
+def test_two_replicas_draw_from_one_schedule(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a = SharedRate(sf, rate=50, burst=1, wall=wall)
     b = SharedRate(second_sf, rate=50, burst=1, wall=wall)
@@ -103,7 +106,9 @@ def test_two_replicas_draw_from_one_schedule(sf, second_sf) -> None:
     assert stored(sf) == int(START * MICRO) + 10 * 20_000
 
 
-def test_a_replica_alone_gets_the_whole_rate_and_an_idle_one_reserves_nothing(sf, second_sf) -> None:
+def test_a_replica_alone_gets_the_whole_rate_and_an_idle_one_reserves_nothing(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a = SharedRate(sf, rate=50, burst=1, wall=wall)
     SharedRate(second_sf, rate=50, burst=1, wall=wall)  # a second replica, with nothing to send
@@ -114,7 +119,7 @@ def test_a_replica_alone_gets_the_whole_rate_and_an_idle_one_reserves_nothing(sf
     assert (first + later) == pytest.approx([START + n * 0.02 for n in range(10)])
 
 
-def test_capacity_left_unused_is_not_saved_up_beyond_the_burst(sf) -> None:
+def test_capacity_left_unused_is_not_saved_up_beyond_the_burst(sf: sessionmaker[Session]) -> None:
     wall = Wall()
     rate = SharedRate(sf, rate=10, burst=3, wall=wall)
     rate.reserve(1)
@@ -123,7 +128,9 @@ def test_capacity_left_unused_is_not_saved_up_beyond_the_burst(sf) -> None:
     assert slots == pytest.approx([wall.t] * 3 + [wall.t + 0.1, wall.t + 0.2])
 
 
-def test_a_hold_stops_every_replica_for_the_wait_and_resumes_without_a_burst(sf, second_sf) -> None:
+def test_a_hold_stops_every_replica_for_the_wait_and_resumes_without_a_burst(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a = SharedRate(sf, rate=50, burst=5, wall=wall)
     b = SharedRate(second_sf, rate=50, burst=5, wall=wall)
@@ -133,7 +140,7 @@ def test_a_hold_stops_every_replica_for_the_wait_and_resumes_without_a_burst(sf,
     assert slots == pytest.approx([START + 1.0, START + 1.02, START + 1.04])
 
 
-def test_a_hold_never_shortens_a_longer_one(sf) -> None:
+def test_a_hold_never_shortens_a_longer_one(sf: sessionmaker[Session]) -> None:
     wall = Wall()
     rate = SharedRate(sf, rate=50, burst=1, wall=wall)
     rate.hold(5.0)
@@ -141,7 +148,7 @@ def test_a_hold_never_shortens_a_longer_one(sf) -> None:
     assert rate.reserve(1).slots == pytest.approx([START + 5.0])
 
 
-def test_a_schedule_far_ahead_is_a_clock_step_and_is_reset(sf) -> None:
+def test_a_schedule_far_ahead_is_a_clock_step_and_is_reset(sf: sessionmaker[Session]) -> None:
     wall = Wall()
     rate = SharedRate(sf, rate=50, burst=1, wall=wall)
     rate.reserve(1)
@@ -150,7 +157,9 @@ def test_a_schedule_far_ahead_is_a_clock_step_and_is_reset(sf) -> None:
     assert rate.reserve(1).slots == pytest.approx([START])
 
 
-def test_a_reservation_is_given_back_only_if_nobody_reserved_after_it(sf, second_sf) -> None:
+def test_a_reservation_is_given_back_only_if_nobody_reserved_after_it(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a = SharedRate(sf, rate=50, burst=1, wall=wall)
     b = SharedRate(second_sf, rate=50, burst=1, wall=wall)
@@ -170,7 +179,7 @@ def pacer(sf: sessionmaker[Session], wall: Wall, rate: float = 50, burst: int = 
     return Pacer(shared, max_wait=kw.pop("max_wait", 2.0), wall=wall, sleep=wall.sleep, **kw)
 
 
-def test_the_pacer_sleeps_each_post_to_its_slot(sf) -> None:
+def test_the_pacer_sleeps_each_post_to_its_slot(sf: sessionmaker[Session]) -> None:
     wall = Wall()
     p = pacer(sf, wall, rate=20, burst=2)
     for n in range(6):
@@ -179,7 +188,7 @@ def test_the_pacer_sleeps_each_post_to_its_slot(sf) -> None:
     assert stored(sf) == int(START * MICRO) + 6 * 50_000  # exactly one slot per post
 
 
-def test_send_threads_share_one_pace_and_each_slot_is_used_once(sf) -> None:
+def test_send_threads_share_one_pace_and_each_slot_is_used_once(sf: sessionmaker[Session]) -> None:
     wall = Wall(advance=False)  # frozen: every thread's wait is its slot's distance from START
     p = pacer(sf, wall, rate=50, burst=5)
     threads = [
@@ -196,7 +205,7 @@ def test_send_threads_share_one_pace_and_each_slot_is_used_once(sf) -> None:
     assert stored(sf) == int(START * MICRO) + 80 * 20_000  # nothing reserved that was not used
 
 
-def test_a_channel_gets_a_short_burst_then_one_post_a_second(sf) -> None:
+def test_a_channel_gets_a_short_burst_then_one_post_a_second(sf: sessionmaker[Session]) -> None:
     wall = Wall()
     p = pacer(sf, wall, rate=1000, burst=50)  # the workspace is not what limits here
     for _ in range(5):
@@ -206,7 +215,9 @@ def test_a_channel_gets_a_short_burst_then_one_post_a_second(sf) -> None:
     assert wall.t == pytest.approx(START + 2.0)
 
 
-def test_a_channel_wait_longer_than_allowed_defers_without_taking_a_workspace_slot(sf) -> None:
+def test_a_channel_wait_longer_than_allowed_defers_without_taking_a_workspace_slot(
+    sf: sessionmaker[Session],
+) -> None:
     wall = Wall()
     p = pacer(sf, wall, rate=50, burst=1, max_wait=0.5)
     p.channels = ChannelPace(rate=1, burst=1)
@@ -218,7 +229,9 @@ def test_a_channel_wait_longer_than_allowed_defers_without_taking_a_workspace_sl
     assert stored(sf) == before
 
 
-def test_after_a_429_this_replica_and_the_other_hold_the_workspace_for_retry_after(sf, second_sf) -> None:
+def test_after_a_429_this_replica_and_the_other_hold_the_workspace_for_retry_after(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a, b = pacer(sf, wall, max_wait=0.5), pacer(second_sf, wall)
     a.wait("D1")
@@ -231,7 +244,9 @@ def test_after_a_429_this_replica_and_the_other_hold_the_workspace_for_retry_aft
     assert wall.t == pytest.approx(START + 1.0)
 
 
-def test_a_wait_longer_than_allowed_defers_and_gives_the_slots_back(sf, second_sf) -> None:
+def test_a_wait_longer_than_allowed_defers_and_gives_the_slots_back(
+    sf: sessionmaker[Session], second_sf: sessionmaker[Session]
+) -> None:
     wall = Wall()
     a, b = pacer(sf, wall), pacer(second_sf, wall, max_wait=0.5)
     a.rate_limited("D1", 3.0)
@@ -248,8 +263,12 @@ def test_a_wait_longer_than_allowed_defers_and_gives_the_slots_back(sf, second_s
 # --- the dispatcher: posts paced by the shared schedule ---
 
 
+@pytest.mark.usefixtures("clock")
 def test_two_dispatchers_post_on_one_schedule_and_an_idle_one_takes_no_slot(
-    sf, second_sf, slack: StandIn, clock, make_dispatcher: Callable[..., Any]
+    sf: sessionmaker[Session],
+    second_sf: sessionmaker[Session],
+    slack: StandIn,
+    make_dispatcher: Callable[..., Dispatcher],
 ) -> None:
     wall = Wall(advance=False)  # frozen: each wait is the slot's distance from START
     a = make_dispatcher(pacer=pacer(sf, wall, rate=50, burst=5))
@@ -266,8 +285,12 @@ def test_two_dispatchers_post_on_one_schedule_and_an_idle_one_takes_no_slot(
     assert len(posts(slack)) == 12
 
 
+@pytest.mark.usefixtures("clock")
 def test_a_429_at_one_dispatcher_holds_the_other(
-    sf, second_sf, slack: StandIn, clock, make_dispatcher: Callable[..., Any]
+    sf: sessionmaker[Session],
+    second_sf: sessionmaker[Session],
+    slack: StandIn,
+    make_dispatcher: Callable[..., Dispatcher],
 ) -> None:
     wall = Wall()
     a = make_dispatcher(pacer=pacer(sf, wall))

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 from bot.delivery.plan_logic import (
     InterviewFacts,
+    PlannedDelivery,
     delivery_key,
     digest_deadline_delivery,
     plan_interview_deliveries,
@@ -27,7 +28,7 @@ def facts(start: datetime = START, panel: tuple[str, ...] = ("U1", "U2")) -> Int
     return InterviewFacts(7, 3, start, start + H, panel, recruiter="UREC", hiring_manager="UHM")
 
 
-def by(plan, kind, who):  # type: ignore[no-untyped-def]
+def by(plan: list[PlannedDelivery], kind: DeliveryKind, who: str) -> list[PlannedDelivery]:
     return [p for p in plan if p.kind == kind and p.recipient == who]
 
 

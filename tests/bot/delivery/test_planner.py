@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from blocks.text import slack_date
 from bot.delivery import planner
 from bot.delivery.plan_logic import iso
-from models import Delivery, DeliveryKind, DeliveryStatus, InterviewStatus
+from models import CandidateLoop, Delivery, DeliveryKind, DeliveryStatus, Interview, InterviewStatus
 from tests.support import factories
 from tests.support.outbox import settings
 
@@ -31,7 +31,7 @@ def status_of(s: Session, **where: object) -> Counter[str]:
     return Counter(d.status for d in all_rows(s) if all(getattr(d, k) == v for k, v in where.items()))
 
 
-def setup(s: Session, panel: list[str] = ["U1", "U2"]):  # noqa: B006
+def setup(s: Session, panel: tuple[str, ...] = ("U1", "U2")) -> tuple[CandidateLoop, Interview]:
     seats = [(user, "lead" if n == 0 else "interviewer") for n, user in enumerate(panel)]
     interview = factories.snapshot_interview(s, seats, starts_at=START)
     planner.plan_interview(s, interview, SETTINGS, NOW)
