@@ -27,6 +27,13 @@ CHOICE_OPTIONS = 10  # checkboxes and radio_buttons
 INPUT_MAX_LENGTH = 3000
 UPDATE_TEXT = 4000
 FALLBACK_TEXT = 3000  # our own cap on a message's notification text; Slack truncates at 40k
+# Slack refuses a message whose blocks carry too much text in all (`msg_blocks_too_long`). The cap is
+# not documented: bolt-js issue #2509 hit it at ~13,300 characters of markdown (a maintainer: "12,000
+# text characters with a buffer for block containers"), and #2867 was refused at 11,341 characters of
+# section and rich_text text. So: text in UTF-16 code units (how JavaScript, and so likely Slack,
+# counts: an emoji is two), plus an allowance per block, kept under 10,000.
+MESSAGE_TEXT = 10_000
+BLOCK_OVERHEAD = 40  # text units charged per block for its container
 # Not a Slack limit: keeps each prep message short enough to read on a phone before the next part.
 MESSAGE_CHARS = 12_000
 
@@ -97,6 +104,38 @@ def block_chars(block: Block) -> int:
     return len(json.dumps(block.to_dict(), ensure_ascii=False))
 
 
+def utf16_units(text: str) -> int:
+    """The length of `text` in UTF-16 code units (an emoji or other astral character counts 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def text_units(block: Block | dict[str, Any]) -> int:
+    """What a block costs against MESSAGE_TEXT: every `text` string in it, plus BLOCK_OVERHEAD."""
+    data = block.to_dict() if isinstance(block, Block) else block
+    return BLOCK_OVERHEAD + sum(
+        utf16_units(node["text"]) for node in _walk(data) if isinstance(node.get("text"), str)
+    )
+
+
+def split_blocks(blocks: Sequence[Block], max_blocks: int = MESSAGE_BLOCKS) -> list[list[Block]]:
+    """Consecutive runs of blocks that each fit one message (block count and MESSAGE_TEXT).
+
+    A single block over the budget on its own cannot be posted by any split: LimitError.
+    """
+    runs: list[list[Block]] = [[]]
+    used = 0
+    for block in blocks:
+        cost = text_units(block)
+        if cost > MESSAGE_TEXT:
+            raise LimitError(f"one block carries {cost} text units (max {MESSAGE_TEXT} per message)")
+        if runs[-1] and (len(runs[-1]) >= max_blocks or used + cost > MESSAGE_TEXT):
+            runs.append([])
+            used = 0
+        runs[-1].append(block)
+        used += cost
+    return runs
+
+
 def pack(
     groups: Iterable[list[Block]], max_blocks: int = MESSAGE_BLOCKS, max_chars: int = MESSAGE_CHARS
 ) -> list[list[Block]]:
@@ -163,6 +202,14 @@ def check_message(blocks: Sequence[Block | dict[str, Any]], text: str = "") -> N
     if len(text) > FALLBACK_TEXT:
         raise LimitError(f"fallback text over {FALLBACK_TEXT} chars")
     check_blocks(blocks)
+
+
+def check_post(blocks: Sequence[Block | dict[str, Any]], text: str = "") -> None:
+    """check_message, and the total text Slack allows in one posted message (MESSAGE_TEXT)."""
+    check_message(blocks, text)
+    total = sum(text_units(b) for b in blocks)
+    if total > MESSAGE_TEXT:
+        raise LimitError(f"{total} text units in one message (max {MESSAGE_TEXT})")
 
 
 def check_view_size(data: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import Clock
 from bot.db import reading
-from bot.delivery import outcomes
+from bot.delivery import outcomes, split
 from bot.delivery.claim import Claimed, Finish
 from bot.delivery.hours_logic import next_working_instant
 from bot.delivery.logfmt import kv
@@ -140,7 +140,7 @@ def _check(
         # Both would post the scorecards that neither has recorded yet; the older one goes first.
         return outcomes.defer(c, now + DIGEST_WAIT, "another digest of this loop is being sent")
     try:
-        rendered = render(s, row, now, d.feedback_sla)
+        rendered = split.fit(render(s, row, now, d.feedback_sla))
     except Exception as exc:
         log.exception("delivery.render_failed %s", kv(key=c.dedupe_key))
         return outcomes.fail(c, row, f"render error: {exc!r}", d.clock.now())

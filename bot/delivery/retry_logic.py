@@ -24,6 +24,7 @@ PERMANENT_ERRORS = frozenset(
         "missing_scope",
         "restricted_action",
         "invalid_blocks",
+        "msg_blocks_too_long",  # the same content would be refused again (blocks.limits.MESSAGE_TEXT)
         "invalid_metadata_format",
         "msg_too_long",
         "no_text",

@@ -29,6 +29,8 @@ def _check_blocks(args: dict[str, Any]) -> None:
         problems = blockkit.blocks(args["blocks"], blockkit.MESSAGE_BLOCKS)
         if problems:
             raise ApiError("invalid_blocks", errors=problems)
+        if blockkit.text_units(args["blocks"]) > blockkit.MESSAGE_TEXT_UNITS:
+            raise ApiError("msg_blocks_too_long")
 
 
 def _check_metadata(args: dict[str, Any]) -> dict[str, Any] | None:

@@ -28,6 +28,10 @@ BUTTON_VALUE = 2000
 ID_LENGTH = 255
 LABEL_TEXT = 2000
 INPUT_MAX_LENGTH = 3000
+# The text of all of a message's blocks together, in UTF-16 code units: over it Slack answers
+# msg_blocks_too_long. Undocumented; bolt-js issues #2509 ("12,000 text characters with a buffer for
+# block containers", said by a maintainer) and #2867 (refused at 11,341). The stand-in takes 12,000.
+MESSAGE_TEXT_UNITS = 12_000
 MODAL_TITLE = 24
 PRIVATE_METADATA = 3000
 
@@ -174,3 +178,14 @@ def view(value: Any, kind: str) -> list[str]:
         if has_input and "submit" not in value:
             problems.append("must provide submit when the view has input blocks [json-pointer:/view/submit]")
     return problems
+
+
+def text_units(value: Any) -> int:
+    """Every `text` string under `value`, in UTF-16 code units (how Slack's JavaScript counts)."""
+    if isinstance(value, dict):
+        own = value.get("text")
+        units = len(own.encode("utf-16-le")) // 2 if isinstance(own, str) else 0
+        return units + sum(text_units(v) for k, v in value.items() if k != "text" or not isinstance(v, str))
+    if isinstance(value, list):
+        return sum(text_units(v) for v in value)
+    return 0
