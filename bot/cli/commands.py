@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import content, deliveries, demo, serve
+from bot.cli import content, deliveries, demo, doctor, serve
 
 COMMANDS: list[click.Command] = [
     *content.COMMANDS,
     *deliveries.COMMANDS,
     *serve.COMMANDS,
     *demo.COMMANDS,
+    *doctor.COMMANDS,
 ]
