@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.standin.api_chat import require
 from bot.standin.state import ApiError, State, invalid_arguments
-from bot.standin.workspace import dm_id
+from bot.standin.workspace import Channel, dm_id
 
 
 def auth_test(state: State, _args: dict[str, Any]) -> dict[str, Any]:
@@ -49,3 +50,31 @@ def conversations_open(state: State, args: dict[str, Any]) -> dict[str, Any]:
     if len(users) > 1:
         raise ApiError("not_supported")
     return {"channel": {"id": dm_id(state.check_user(users[0])), "is_im": True, "user": users[0]}}
+
+
+def _channel(state: State, args: dict[str, Any]) -> Channel:
+    require(args, "channel")
+    found = state.workspace.channels.get(str(args["channel"]))
+    # A private channel the app is not in is invisible to it, as if it did not exist.
+    if found is None or found.deleted or (found.is_private and not found.bot_member):
+        raise ApiError("channel_not_found")
+    return found
+
+
+def conversations_info(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    """conversations.info: the channel, with `is_member` for the calling bot."""
+    return {"channel": _channel(state, args).to_slack()}
+
+
+def conversations_join(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    """conversations.join: a bot may join a public channel (scope channels:join), never a private one."""
+    found = _channel(state, args)
+    if found.is_private:
+        raise ApiError("method_not_supported_for_channel_type")
+    if found.archived:
+        raise ApiError("is_archived")
+    if found.bot_member:
+        return {"channel": found.to_slack(), "warning": "already_in_channel"}
+    joined = replace(found, bot_member=True)
+    state.workspace.channels[found.id] = joined
+    return {"channel": joined.to_slack()}

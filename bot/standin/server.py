@@ -25,6 +25,8 @@ METHODS: dict[str, Method] = {
     "chat.postEphemeral": api_chat.post_ephemeral,
     "chat.getPermalink": api_chat.get_permalink,
     "conversations.open": api_misc.conversations_open,
+    "conversations.info": api_misc.conversations_info,
+    "conversations.join": api_misc.conversations_join,
     "conversations.history": api_chat.history,
     "conversations.replies": api_chat.replies,
     "views.open": api_views.open_view,
@@ -34,6 +36,33 @@ METHODS: dict[str, Method] = {
     "users.info": api_misc.users_info,
     "users.lookupByEmail": api_misc.users_lookup_by_email,
 }
+# The bot scope each method needs (Slack's method reference pages); calls without it answer missing_scope.
+METHOD_SCOPES = {
+    "chat.postMessage": "chat:write",
+    "chat.update": "chat:write",
+    "chat.postEphemeral": "chat:write",
+    "conversations.open": "im:write",
+    "conversations.info": "channels:read",
+    "conversations.join": "channels:join",
+    "users.info": "users:read",
+    "users.lookupByEmail": "users:read.email",
+}
+# What an app installed from manifest.yml is granted; Slack lists them in every answer's x-oauth-scopes.
+DEFAULT_SCOPES = frozenset(
+    {
+        "chat:write",
+        "im:write",
+        "im:history",
+        "channels:history",
+        "groups:history",
+        "channels:read",
+        "groups:read",
+        "channels:join",
+        "commands",
+        "users:read",
+        "users:read.email",
+    }
+)
 # Arguments that arrive as JSON strings in form-encoded bodies (slack_sdk sends some calls as JSON).
 _JSON_ARGS = {"blocks": "invalid_blocks_format", "attachments": "invalid_attachments",
               "metadata": "invalid_metadata_format", "view": "invalid_arguments"}  # fmt: skip
@@ -54,12 +83,14 @@ class StandIn:
         tokens: Iterable[str] | None = None,
         rate_limits: RateLimits | None = None,
         trigger_ttl: float = 3.0,
+        scopes: Iterable[str] = DEFAULT_SCOPES,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
         self.workspace = workspace or default_workspace()
         self.latency = latency
         self.tokens = set(tokens) if tokens is not None else None
+        self.scopes = set(scopes)
         self.state = State(self.workspace, trigger_ttl=trigger_ttl)
         self.faults = Faults()
         self.limiter = Limiter(rate_limits or RateLimits())
@@ -206,6 +237,8 @@ class StandIn:
             raise Drop
         if body.get("error") == "ratelimited":
             return 429, body, {"Retry-After": str(body.pop("retry_after"))}
+        if call.token:  # Slack names the token's scopes in every answer to an authenticated call
+            return 200, body, {"x-oauth-scopes": ",".join(sorted(self.scopes))}
         return 200, body, {}
 
     def _run(self, call: Call) -> dict[str, Any]:
@@ -217,6 +250,9 @@ class StandIn:
                 raise ApiError("not_authed")
             if not (call.token in self.tokens if self.tokens is not None else call.token.startswith("xox")):
                 raise ApiError("invalid_auth")
+            needed = METHOD_SCOPES.get(call.method)
+            if needed and needed not in self.scopes:
+                raise ApiError("missing_scope", needed=needed, provided=",".join(sorted(self.scopes)))
             for key, error in _JSON_ARGS.items():
                 if isinstance(call.args.get(key), str) and call.args[key]:
                     try:

@@ -119,6 +119,9 @@ class State:
             raise ApiError("channel_not_found")
         if posting and found_channel.archived:
             raise ApiError("is_archived")
+        if posting and not found_channel.bot_member:
+            # Slack: a public channel the app is not in refuses posts; a private one is not even visible.
+            raise ApiError("channel_not_found" if found_channel.is_private else "not_in_channel")
         return found_channel.id
 
     def find_message(self, conversation: str, ts: str) -> dict[str, Any] | None:

@@ -54,13 +54,31 @@ class User:
 
 @dataclass(frozen=True)
 class Channel:
-    """A public or private channel; `deleted` channels are gone, `archived` ones refuse posts."""
+    """A public or private channel; `deleted` channels are gone, `archived` ones refuse posts.
+
+    `bot_member`: whether the app's bot user is in it. In Slack an app is in no channel until it is
+    invited (or joins a public one with conversations.join); the default keeps older tests simple.
+    """
 
     id: str
     name: str
     is_private: bool = False
     archived: bool = False
     deleted: bool = False
+    bot_member: bool = True
+
+    def to_slack(self) -> dict[str, Any]:
+        """The conversation object of conversations.info / conversations.join."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "is_channel": not self.is_private,
+            "is_group": self.is_private,
+            "is_im": False,
+            "is_private": self.is_private,
+            "is_archived": self.archived,
+            "is_member": self.bot_member,
+        }
 
 
 @dataclass
