@@ -8,10 +8,13 @@ requests, notices and digests are never delayed.
 
 from __future__ import annotations
 
+import functools
+import logging
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 WEEKEND = (5, 6)
+log = logging.getLogger("loopbot.delivery")
 
 
 def parse_window(spec: str) -> tuple[time, time]:
@@ -27,13 +30,20 @@ def parse_window(spec: str) -> tuple[time, time]:
 
 
 def zone(tz_name: str | None) -> ZoneInfo:
-    """The named zone, or UTC when the name is missing or unknown."""
+    """The named zone, or UTC when the name is missing or unknown (an unknown one is logged, once)."""
     if tz_name:
         try:
             return ZoneInfo(tz_name)
         except (ZoneInfoNotFoundError, ValueError):
-            pass
+            _unknown_zone(tz_name)
     return ZoneInfo("UTC")
+
+
+@functools.cache
+def _unknown_zone(tz_name: str) -> None:
+    # Slack names IANA zones; one this machine cannot find means its time zone data is missing or old
+    # (the `tzdata` package in the lock provides it), and working hours would silently run on UTC.
+    log.error("time_zone.unknown zone=%r: working hours use UTC; install or update tzdata", tz_name[:64])
 
 
 def _local_at(day: datetime, at: time, tz: ZoneInfo) -> datetime:

@@ -38,6 +38,10 @@ class DispatcherScheduler(BackgroundScheduler):  # type: ignore[misc]  # APSched
 def start_dispatcher(deps: Deps, dispatcher: Dispatcher | None = None) -> BackgroundScheduler:
     """Start the tick job (interval LOOPBOT_TICK_SECONDS, first run at once); call .shutdown() on SIGTERM."""
     dispatcher = dispatcher or Dispatcher(deps.session_factory, deps.client, deps.settings, deps.clock)
+    # APScheduler logs two INFO lines per run ("Running job", "executed successfully"): every 15 s,
+    # forever. The dispatcher logs a tick itself when it did something; keep APScheduler's warnings.
+    for name in ("apscheduler.executors.default", "apscheduler.scheduler"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     scheduler = DispatcherScheduler(dispatcher)
     scheduler.add_job(
         dispatcher.tick,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 
+import pytest
 from click.testing import CliRunner, Result
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -64,8 +66,9 @@ def test_retry_requeues_a_failed_delivery_only(sf: sessionmaker[Session], db_url
 
 
 def test_the_scheduler_ticks_and_shutdown_releases_what_it_holds(
-    sf: sessionmaker[Session], slack: StandIn
+    sf: sessionmaker[Session], slack: StandIn, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     notices(sf, ["U1"], utcnow())
     client = WebClient(token="xoxb-test", base_url=slack.url)
     deps = Deps(
@@ -79,6 +82,9 @@ def test_the_scheduler_ticks_and_shutdown_releases_what_it_holds(
     while not posts(slack) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert len(posts(slack)) == len(slack.messages("U1")) == 1
+    # Ticks ran (one of them posted), yet APScheduler's two INFO lines per run are not in the log.
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("apscheduler")] == []
+    assert any(r.getMessage().startswith("delivery.tick ") for r in caplog.records)
     # A row claimed by this process but not yet sent when SIGTERM arrives is handed back.
     notices(sf, ["U2"], utcnow() + H)
     claim_due(sf, utcnow() + H, utcnow() + 2 * H, 10, dispatcher.worker_id + ":held")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.delivery.hours_logic import in_working_hours, next_working_instant, parse_window
+from bot.delivery.hours_logic import in_working_hours, next_working_instant, parse_window, zone
 
 HOURS = "09:00-18:00"
 
@@ -60,3 +61,14 @@ def test_window_edges() -> None:
 def test_bad_windows_are_refused(spec: str) -> None:
     with pytest.raises(ValueError, match=re.escape(f"working hours {spec!r} ")):
         parse_window(spec)
+
+
+def test_an_unknown_zone_is_logged_once_and_falls_back_to_utc(caplog: pytest.LogCaptureFixture) -> None:
+    """A zone this machine lacks (no tzdata) used to fall back to UTC silently."""
+    assert zone("Mars/Olympus_Mons") == ZoneInfo("UTC")
+    assert zone("Mars/Olympus_Mons") == ZoneInfo("UTC")
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.getMessage() for r in errors] == [
+        "time_zone.unknown zone='Mars/Olympus_Mons': working hours use UTC; install or update tzdata"
+    ]
+    assert zone("Asia/Kolkata") == ZoneInfo("Asia/Kolkata")
