@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
 
@@ -31,8 +32,11 @@ def test_compose_file_parses_and_wires_postgres() -> None:
     assert set(compose["services"]) == {"db", "loopbot"}
     app = compose["services"]["loopbot"]
     assert app["env_file"] == ".env"
-    assert app["environment"]["DATABASE_URL"].startswith("postgresql://loopbot:")
-    assert "@db:5432/" in app["environment"]["DATABASE_URL"]
+    assert app["environment"]["POSTGRES_HOST"] == "db"
+    assert "DATABASE_URL" not in app["environment"]  # built by the entrypoint, percent-encoded
+    # PORT is the host's port: the container's own is pinned, so the mapping always reaches it
+    assert app["environment"]["PORT"] == "3000"
+    assert app["ports"] == ["${PORT:-3000}:3000"]
     assert app["depends_on"]["db"]["condition"] == "service_healthy"
     assert "pgdata" in compose["volumes"]
 
@@ -65,3 +69,67 @@ def test_entrypoint_migrates_then_runs_the_command(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Usage: loopbot" in result.stdout
     assert "deliveries" in inspect(create_engine(f"sqlite:///{db}")).get_table_names()
+
+
+def _entrypoint(tmp_path: Path, args: list[str], **env_vars: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "LOOPBOT_CONTENT_DIR")},
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        **env_vars,
+    }
+    return subprocess.run(
+        [str(ROOT / "scripts/docker-entrypoint.sh"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
+
+
+def test_entrypoint_percent_encodes_a_password_with_url_characters() -> None:
+    """Compose used to interpolate POSTGRES_PASSWORD into the URL, so `p@ss/w#rd%` broke it."""
+    script = (ROOT / "scripts/docker-entrypoint.sh").read_text().split("loopbot db upgrade")[0]
+    done = subprocess.run(
+        ["sh", "-c", script + 'echo "$DATABASE_URL"'],
+        env={
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            "POSTGRES_HOST": "db",
+            "POSTGRES_PASSWORD": "p@ss/w#rd%41 x",
+            "DATABASE_URL": "",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    url = make_url(done.stdout.strip())
+    assert (url.username, url.password, url.host, url.port, url.database) == (
+        "loopbot",
+        "p@ss/w#rd%41 x",
+        "db",
+        5432,
+        "loopbot",
+    )
+
+
+def test_entrypoint_seeds_from_the_examples_only_when_the_database_is_empty(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'seed.db'}"
+    fake = tmp_path / "bin"  # the image keeps the examples at /app/examples: a stand-in `loopbot` records
+    fake.mkdir()
+    log = tmp_path / "calls.txt"
+    (fake / "loopbot").write_text(f'#!/bin/sh\necho "$*" >> {log}\n')
+    (fake / "loopbot").chmod(0o755)
+    for content in ("/app/examples/content", "/app/content"):
+        result = _entrypoint(tmp_path, ["serve"], PATH=f"{fake}:{os.environ['PATH']}", DATABASE_URL=db,
+                             LOOPBOT_CONTENT_DIR=content)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+    assert log.read_text().splitlines() == [
+        "db upgrade",
+        "content import --if-empty /app/examples/content",
+        "serve",
+        "db upgrade",
+        "content import /app/content",
+        "serve",
+    ]
