@@ -165,6 +165,11 @@ class StandIn:
         with self._lock:
             return self._rate_limited[method] if method else sum(self._rate_limited.values())
 
+    def new_response_url(self, user: str, channel: str) -> str:
+        """A response_url as a slash command or button carries: for `user` in `channel`."""
+        key = self.state.new_response(user, channel)
+        return f"http://{self._host}:{self._server.server_port}/response/{key}"
+
     def new_trigger_id(self, user: str | None = None) -> str:
         """A trigger id as an interaction from `user` would carry: usable once, within `trigger_ttl`."""
         return self.state.new_trigger_id(user)
@@ -203,6 +208,19 @@ class StandIn:
     def _count_429(self, method: str) -> None:
         with self._lock:
             self._rate_limited[method] += 1
+
+    def respond(self, key: str, raw: bytes) -> tuple[int, str]:
+        """A POST to a response_url: (HTTP status, plain-text body), as Slack answers them."""
+        with self._lock:
+            self._calls.append(Call(method="response_url", args={"key": key}, at=time.time()))
+        try:
+            message = json.loads(raw or b"{}")
+        except ValueError:
+            return 400, "invalid_payload"
+        if not isinstance(message, dict):
+            return 400, "invalid_payload"
+        with self.state.lock:
+            return self.state.use_response(key, message)
 
     def handle(
         self, method: str, args: dict[str, Any], token: str | None

@@ -51,8 +51,9 @@ def slash_command_body(
     channel: str | None = None,
     trigger_id: str = "",
     team: str = TEAM_ID,
+    response_url: str = "",
 ) -> bytes:
-    """The form-encoded body of a slash command invocation."""
+    """The form-encoded body of a slash command invocation (`response_url` from StandIn.new_response_url)."""
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -66,7 +67,7 @@ def slash_command_body(
             "text": text,
             "api_app_id": APP_ID,
             "is_enterprise_install": "false",
-            "response_url": f"https://hooks.slack.invalid/commands/{team}/{next(_ids)}/x",
+            "response_url": response_url or f"https://hooks.slack.invalid/commands/{team}/{next(_ids)}/x",
             "trigger_id": trigger_id or f"{next(_ids)}.unminted",
         }
     ).encode()

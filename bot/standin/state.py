@@ -47,6 +47,19 @@ class Trigger:
 
 
 @dataclass
+class ResponseUrl:
+    """Where a response_url posts: a user in a channel; Slack takes 5 uses within 30 minutes."""
+
+    user: str
+    channel: str
+    minted: float
+    uses: int = 0
+
+
+RESPONSE_USES, RESPONSE_TTL = 5, 30 * 60
+
+
+@dataclass
 class State:
     """Everything the Web API methods read and write; callers hold `lock` around each method call."""
 
@@ -61,6 +74,7 @@ class State:
     stacks: dict[str, list[str]] = field(default_factory=dict)
     homes: dict[str, str] = field(default_factory=dict)
     triggers: dict[str, Trigger] = field(default_factory=dict)
+    responses: dict[str, ResponseUrl] = field(default_factory=dict)
     _last_us: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -126,3 +140,28 @@ class State:
 
     def find_message(self, conversation: str, ts: str) -> dict[str, Any] | None:
         return next((m for m in self.messages.get(conversation, []) if m["ts"] == ts), None)
+
+    def new_response(self, user: str, channel: str) -> str:
+        key = uuid.uuid4().hex
+        with self.lock:
+            self.responses[key] = ResponseUrl(user, channel, self.monotonic())
+        return key
+
+    def use_response(self, key: str, message: dict[str, Any]) -> tuple[int, str]:
+        """Post through a response_url: ephemeral to its user unless `response_type` is in_channel."""
+        found = self.responses.get(key)
+        if found is None or self.monotonic() - found.minted > RESPONSE_TTL:
+            return 404, "expired_url"
+        if found.uses >= RESPONSE_USES:
+            return 410, "used_url"
+        if not message.get("text") and not message.get("blocks"):
+            return 400, "no_text"
+        found.uses += 1
+        if message.get("response_type") == "in_channel":
+            self.messages[found.channel].append({"type": "message", "ts": self.new_ts(), **message})
+        else:
+            self.ephemerals.append(
+                {"channel": found.channel, "user": found.user, "text": message.get("text") or "",
+                 "blocks": message.get("blocks"), "message_ts": self.new_ts(), "via": "response_url"}
+            )  # fmt: skip
+        return 200, "ok"
