@@ -57,43 +57,54 @@ def demo(
     # Before the imports: alembic logs its plugins at import time, and the transcript is the output.
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.ERROR)
-    from bot.demo.runner import run_demo
-    from bot.demo.workspace import cast
+    from rich.text import Text
+
+    from bot.demo import script, terminal
+    from bot.demo.page import PageFacts, build_page
+    from bot.demo.runner import next_monday, run_demo
     from bot.demo.world import DemoError
 
+    out, err = terminal.console(), terminal.console(stderr=True)
+    begin = start.replace(tzinfo=UTC) if start else next_monday(datetime.now(UTC))
     try:
-        result = run_demo(
-            start=start.replace(tzinfo=UTC) if start else None, content=content, verbose=verbose
-        )
+        # The bar goes to stderr, and only on a terminal: piped output stays the transcript alone.
+        with terminal.simulation_progress(err) as bar:
+            track = terminal.SimulationProgress(bar, begin, script.expected_end(begin))
+            result = run_demo(start=begin, content=content, verbose=verbose, progress=track)
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
     transcript = result.transcript
     if not summary_only:
-        click.echo("loopbot demo: a week of one candidate's interview loop, in simulated time.")
-        click.echo("Each message is shown as its reader sees it, with dates in their own time zone.")
-        for line in cast():
-            click.echo(f"  {line}")
-        click.echo("")
-        click.echo(transcript.text())
-        click.echo("")
+        terminal.print_intro(out)
+        terminal.print_transcript(out, transcript)
+        out.print("")
     out_dir.mkdir(parents=True, exist_ok=True)
     page = out_dir / "transcript.html"
-    page.write_text(transcript.html("loopbot demo: what everyone saw"), encoding="utf-8")
-    click.echo("Who saw what:")
-    for line in transcript.summary():
-        click.echo(line)
-    click.echo("")
-    click.echo(
+    facts = PageFacts(
+        started=result.started,
+        finished=result.finished,
+        ticks=result.ticks,
+        calls=len(result.standin.calls),
+        outbox=f"{len(result.outbox)} deliveries planned: {result.outbox_summary()}",
+        missing=result.missing,
+    )
+    page.write_text(build_page(transcript, facts), encoding="utf-8")
+    out.print(terminal.summary_table(transcript))
+    out.print(
         f"Simulated {result.started:%a %d %b %H:%M} to {result.finished:%a %d %b %H:%M} UTC "
         f"in {result.ticks} dispatcher ticks; {len(result.standin.calls)} Web API calls to the stand-in."
     )
     for part in result.missing:
-        click.echo(f"Not shown, this build lacks it: {part}")
-    click.echo(f"Outbox: {len(result.outbox)} deliveries planned: {result.outbox_summary()}.")
+        out.print(Text(f"Not shown, this build lacks it: {part}", style="yellow"))
+    out.print(f"Outbox: {facts.outbox}.")
     total = time.monotonic() - LOADED_AT
-    click.echo(f"Finished in {total:.1f} s ({result.elapsed:.1f} s for the simulated week). HTML: {page}")
-    click.echo("")
-    click.echo(CONNECT)
+    out.print(
+        Text(f"Finished in {total:.1f} s ({result.elapsed:.1f} s for the simulated week). HTML: ").append(
+            str(page), style="bold"
+        )
+    )
+    out.print("")
+    out.print(Text(CONNECT, style="dim"), soft_wrap=True)
 
 
 COMMANDS: list[click.Command] = [demo]

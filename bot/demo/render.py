@@ -1,13 +1,16 @@
-"""Block Kit as plain text, the way a reader would see it (dates in their time zone, mentions by name)."""
+"""Block Kit as plain text for the terminal, as a reader would see it (dates in their zone, names)."""
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from bot.demo.emoji import EMOJI, unicode
+
+__all__ = ["EMOJI", "block_lines", "format_date", "mrkdwn", "view_lines"]
 
 _DATE = re.compile(r"<!date\^(\d+)\^([^|>^]*)(?:\^[^|>]*)?\|([^>]*)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
@@ -15,17 +18,7 @@ _CHANNEL = re.compile(r"<#([A-Z0-9]+)(?:\|([^>]*))?>")
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 Names = Callable[[str], str]
-# The shortcodes loopbot's messages use, as the emoji a Slack client shows.
-EMOJI = {
-    ":white_check_mark:": "✅", ":warning:": "⚠️", ":x:": "❌", ":red_circle:": "🔴", ":pencil:": "✏️",
-    ":no_entry_sign:": "🚫", ":memo:": "📝", ":hourglass:": "⌛", ":alarm_clock:": "⏰",
-    ":bar_chart:": "📊", ":rotating_light:": "🚨", ":speech_balloon:": "💬", ":calendar:": "📅",
-    ":hourglass_flowing_sand:": "⏳", ":thumbsup:": "👍", ":thumbsdown:": "👎", ":question:": "❓",
-    ":lock:": "🔒", ":unlock:": "🔓", ":spiral_calendar_pad:": "🗓️", ":wave:": "👋", ":octagonal_sign:": "🛑",
-    ":large_yellow_circle:": "🟡", ":incoming_envelope:": "📨", ":grey_question:": "❔",
-    ":scales:": "⚖️", ":snail:": "🐌", ":no_entry:": "⛔", ":eyes:": "👀", ":tada:": "🎉",
-}  # fmt: skip
-_EMOJI = re.compile(r":[a-z0-9_+-]+:")
+SHORT_CHOICES = 72  # characters: options that fit share one line
 # Slack date-token parts, as strftime formats.
 _DATE_PARTS = {
     "{date_num}": "%Y-%m-%d", "{date}": "%B %d, %Y", "{date_short}": "%b %d, %Y",
@@ -52,7 +45,7 @@ def mrkdwn(text: str, tz: str = "UTC", names: Names = str) -> str:
         return format_date(when, match.group(2) or "{date_short_pretty} at {time}", tz)
 
     text = _DATE.sub(_date, text)
-    text = _EMOJI.sub(lambda m: EMOJI.get(m.group(0), m.group(0)), text)
+    text = unicode(text)
     text = _USER.sub(lambda m: "@" + names(m.group(1)), text)
     text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or names(m.group(1))), text)
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
@@ -86,7 +79,7 @@ def _element(el: dict[str, Any], tz: str, names: Names) -> str:
 
 
 def _choices(element: dict[str, Any], tz: str, names: Names) -> list[str]:
-    """Checkboxes and radio buttons one option a line, ticked as the reader sees them."""
+    """Checkboxes and radio buttons ticked as the reader sees them: one line, or one option a line."""
     picked = {o.get("value") for o in element.get("initial_options") or []}
     if element.get("initial_option"):
         picked.add(element["initial_option"].get("value"))
@@ -95,8 +88,10 @@ def _choices(element: dict[str, Any], tz: str, names: Names) -> list[str]:
     for option in element.get("options", []):
         text = _text(option.get("text"), tz, names)
         more = _text(option.get("description"), tz, names)
-        lines.append(f"    {box[option.get('value') in picked]} {text}{' ' + more if more else ''}")
-    return lines
+        lines.append(f"{box[option.get('value') in picked]} {text}{' ' + more if more else ''}")
+    if sum(len(line) + 2 for line in lines) <= SHORT_CHOICES:
+        return ["    " + "  ".join(lines)]  # short options (a rating scale) on one line
+    return ["    " + line for line in lines]
 
 
 def block_lines(blocks: Iterable[dict[str, Any]], tz: str = "UTC", names: Names = str) -> list[str]:
@@ -142,49 +137,3 @@ def view_lines(view: dict[str, Any], tz: str = "UTC", names: Names = str) -> lis
             f"  [{_text(view['submit'], tz, names)}]  [{_text(view.get('close'), tz, names) or 'Cancel'}]"
         )
     return lines
-
-
-_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
-_ITALIC = re.compile(r"(?<![\w_])_([^_\n]+)_(?![\w_])")
-_CODE = re.compile(r"`([^`\n]+)`")
-_FENCE = re.compile(r"```(.*?)```", re.DOTALL)
-
-
-def mrkdwn_html(text: str) -> str:
-    """Escaped text with mrkdwn's *bold*, _italic_, `code` and ```blocks``` as HTML."""
-    out = _FENCE.sub(r"<code>\1</code>", html.escape(text))
-    out = _CODE.sub(r"<code>\1</code>", out)
-    out = _BOLD.sub(r"<b>\1</b>", out)
-    return _ITALIC.sub(r"<i>\1</i>", out)
-
-
-def _section(head: str, lines: list[str], kind: str) -> str:
-    text = f"<pre>{mrkdwn_html(chr(10).join(lines))}</pre>" if lines else ""
-    return f"<section class='{html.escape(kind)}'><h2>{html.escape(head)}</h2>{text}</section>"
-
-
-def to_html(
-    sections: list[tuple[str, list[str]]],
-    title: str,
-    kinds: list[str] | None = None,
-    intro: list[str] | None = None,
-) -> str:
-    """A self-contained HTML page of transcript sections (heading, lines); `kinds` become CSS classes."""
-    kinds = kinds or ["message"] * len(sections)
-    body = "\n".join(_section(head, lines, kind) for (head, lines), kind in zip(sections, kinds, strict=True))
-    lead = "".join(f"<li>{html.escape(line)}</li>" for line in intro or [])
-    style = (
-        "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;color:#1d1c1d}"
-        "section{border:1px solid #ddd;border-radius:8px;padding:0 1rem;margin:1rem 0}"
-        "h2{font-size:1rem;color:#611f69}pre{white-space:pre-wrap;font-family:inherit}"
-        "code{font-family:ui-monospace,monospace;background:#f2f2f2}"
-        "section.action{border:none;margin:.3rem 0;color:#555}"
-        "section.action h2{color:#555;font-weight:normal}"
-        "section.channel,section.thread,section.update{background:#f4f9ff}"
-        "section.modal,section.home{background:#fbf7fc}section.error{border-color:#c00}"
-    )
-    return (
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{style}</style></head><body><h1>{html.escape(title)}</h1>"
-        f"{'<ul>' + lead + '</ul>' if lead else ''}{body}</body></html>"
-    )

@@ -7,7 +7,7 @@ import secrets
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -116,8 +116,16 @@ def quiet_logs(verbose: bool) -> Iterator[None]:
             lg.setLevel(level)
 
 
-def run_demo(start: datetime | None = None, content: Path | None = None, verbose: bool = False) -> DemoResult:
-    """Run the whole workflow offline and return what everyone saw; leaves no files behind."""
+def run_demo(
+    start: datetime | None = None,
+    content: Path | None = None,
+    verbose: bool = False,
+    progress: Callable[[datetime, int], None] | None = None,
+) -> DemoResult:
+    """Run the whole workflow offline and return what everyone saw; leaves no files behind.
+
+    `progress` is called after each dispatcher tick with the simulated time and the entries so far.
+    """
     began = time.monotonic()
     start = start or next_monday(datetime.now(UTC))
     content = content or example_content()
@@ -142,7 +150,7 @@ def run_demo(start: datetime | None = None, content: Path | None = None, verbose
             clock = FakeClock(start)
             app = create_app(settings, factory, clock=clock, process_before_response=True)
             dispatcher = Dispatcher(factory, app.client, settings, clock)
-            world = World(clock, factory, app, dispatcher, standin, secret, Transcript())
+            world = World(clock, factory, app, dispatcher, standin, secret, Transcript(), progress=progress)
             cl_id = script.run(world, settings)
             outbox = read_outbox(factory)
         finally:

@@ -62,6 +62,12 @@ def monday(start: datetime) -> datetime:
     return start.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def expected_end(start: datetime, digest_deadline: timedelta = timedelta(hours=48)) -> datetime:
+    """About when the story ends (for a progress bar): the digest deadline after the last interview."""
+    last = max(slot.hours for slot in SLOTS) + 1
+    return monday(start) + timedelta(hours=last) + digest_deadline + timedelta(hours=1)
+
+
 def schedule(world: World, settings: Settings) -> CandidateLoop:
     """The recruiter schedules the loop, with times relative to the simulated now."""
     base = monday(world.now())

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.demo import workspace as ws
-from bot.demo.render import block_lines, mrkdwn, to_html, view_lines
-from bot.standin import Call, StandIn
+from bot.demo.render import block_lines, mrkdwn, view_lines
+from bot.standin import Call, StandIn, dm_id
 
 # Web API methods whose effect someone sees; the rest (users.info, history lookups...) are plumbing.
 VISIBLE = ("chat.postMessage", "chat.update", "chat.postEphemeral", "views.open", "views.push",
@@ -28,6 +27,10 @@ class Entry:
     kind: str  # dm | channel | thread | update | ephemeral | modal | home | action | error
     title: str
     lines: list[str] = field(default_factory=list)
+    payload: dict[str, Any] = field(default_factory=dict)  # the message's arguments, or {"view": view}
+    ts: str = ""  # a message's ts (for an update: the message it changed)
+    thread_ts: str = ""  # a thread reply's parent
+    errors: dict[str, str] = field(default_factory=dict)  # a modal's inline errors, by block id
 
     def heading(self) -> str:
         who = ws.display_name(self.audience)
@@ -65,11 +68,19 @@ class Transcript:
         self._seen = 0
         # Users looking at their App Home right now: a publish for anyone else is a background refresh.
         self.home_open: set[str] = set()
+        self._claimed: set[tuple[str, str]] = set()  # (conversation, ts) of posts already matched
 
     def add(
-        self, at: datetime, audience: str, kind: str, title: str, lines: list[str] | None = None
+        self,
+        at: datetime,
+        audience: str,
+        kind: str,
+        title: str,
+        lines: list[str] | None = None,
+        **extra: Any,
     ) -> Entry:
-        entry = Entry(at, audience, kind, title, list(lines or []))
+        """Record an entry; `extra` fills the other Entry fields (payload, ts, thread_ts, errors)."""
+        entry = Entry(at, audience, kind, title, list(lines or []), **extra)
         self.entries.append(entry)
         return entry
 
@@ -102,25 +113,52 @@ class Transcript:
                 kind, title = ("thread", "thread reply") if threaded else ("channel", "channel message")
             else:
                 kind, title = "dm", "direct message from loopbot"
-            self.add(now, target, kind, title, message_lines(args, _tz(target)))
+            lines = message_lines(args, _tz(target))
+            ts, thread = self._posted(standin, args), str(args.get("thread_ts") or "")
+            self.add(now, target, kind, title, lines, payload=args, ts=ts, thread_ts=thread)
         elif call.method == "chat.update":
             target = _user_of(str(args["channel"]))
-            self.add(now, target, "update", "message updated in place", message_lines(args, _tz(target)))
+            lines = message_lines(args, _tz(target))
+            self.add(
+                now, target, "update", "message updated in place", lines, payload=args, ts=str(args["ts"])
+            )
         elif call.method == "chat.postEphemeral":
             user = str(args["user"])
-            self.add(now, user, "ephemeral", "only visible to you", message_lines(args, _tz(user)))
+            self.add(
+                now, user, "ephemeral", "only visible to you", message_lines(args, _tz(user)), payload=args
+            )
         elif call.method == "views.publish":
             user = str(args["user_id"])
+            view = {"view": args["view"]}
             if user not in self.home_open:
-                self.add(now, user, "home-refresh", "App Home refreshed in the background")
+                self.add(now, user, "home-refresh", "App Home refreshed in the background", payload=view)
                 return 1
             self.home_open.discard(user)
-            self.add(now, user, "home", "App Home tab", view_lines(args["view"], _tz(user), ws.mention_name))
+            lines = view_lines(args["view"], _tz(user), ws.mention_name)
+            self.add(now, user, "home", "App Home tab", lines, payload=view)
         else:
             user = self._view_owner(standin, args)
             title = MODAL_TITLES.get(call.method, "modal updated")
-            self.add(now, user, "modal", title, view_lines(args["view"], _tz(user), ws.mention_name))
+            lines = view_lines(args["view"], _tz(user), ws.mention_name)
+            self.add(now, user, "modal", title, lines, payload={"view": args["view"]})
         return 1
+
+    def _posted(self, standin: StandIn, args: dict[str, Any]) -> str:
+        """The ts Slack gave a post: the first stored message with its content not matched before."""
+        channel = str(args["channel"])
+        conversation = dm_id(channel) if channel[:1] in ("U", "W") else channel
+        with standin.state.lock:
+            for m in standin.state.messages.get(conversation, []):
+                key = (conversation, str(m["ts"]))
+                same = (m.get("text") or "", m.get("blocks")) == (args.get("text") or "", args.get("blocks"))
+                if (
+                    same
+                    and key not in self._claimed
+                    and m.get("thread_ts") in (None, m["ts"], args.get("thread_ts"))
+                ):
+                    self._claimed.add(key)
+                    return key[1]
+        return ""
 
     @staticmethod
     def _view_owner(standin: StandIn, args: dict[str, Any]) -> str:
@@ -133,29 +171,3 @@ class Transcript:
     # -- output
     def of(self, audience: str) -> list[Entry]:
         return [e for e in self.entries if e.audience == audience]
-
-    def text(self) -> str:
-        """The whole transcript as plain text."""
-        out: list[str] = []
-        for e in self.entries:
-            if e.kind == "action":
-                out += ["", f"  {e.heading()}", *(f"      {line}" for line in e.lines)]
-                continue
-            out += ["", f"━━ {e.heading()}"]
-            out += ["   " + line if line else "" for line in e.lines]
-        return "\n".join(out).lstrip("\n")
-
-    def summary(self) -> list[str]:
-        """Per person: how many of each kind of thing they saw."""
-        lines = []
-        for audience in [p.id for p in ws.PEOPLE] + [ws.HIRING_CHANNEL]:
-            counts = Counter(e.title for e in self.of(audience) if e.kind != "action")
-            if counts:
-                what = ", ".join(f"{n} × {title}" for title, n in counts.items())
-                lines.append(f"  {ws.display_name(audience)}: {what}")
-        return lines
-
-    def html(self, title: str) -> str:
-        """The transcript as one self-contained HTML page."""
-        sections = [(e.heading(), e.lines) for e in self.entries]
-        return to_html(sections, title, [e.kind for e in self.entries], ws.cast())

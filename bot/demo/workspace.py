@@ -64,12 +64,6 @@ def mention_name(slack_id: str) -> str:
     return HIRING_CHANNEL_NAME if slack_id == HIRING_CHANNEL else display_name(slack_id)
 
 
-def cast() -> list[str]:
-    """Who is who in the demo, for the top of the transcript."""
-    lines = [f"{p.name}: {p.part}, {p.tz}" for p in PEOPLE]
-    return [*lines, f"#{HIRING_CHANNEL_NAME}: the hiring channel (times shown in UTC)"]
-
-
 def build_workspace() -> Workspace:
     """The stand-in workspace for the demo: the people above, the bot and the hiring channel."""
     ws = Workspace()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -70,6 +70,7 @@ class World:
     transcript: Transcript
     ticks: int = 0
     missing: set[str] = field(default_factory=set)  # parts of the story this build could not show
+    progress: Callable[[datetime, int], None] | None = None  # told the simulated time and entries so far
 
     # -- time
     def now(self) -> datetime:
@@ -98,6 +99,8 @@ class World:
         self.dispatcher.tick()
         self.ticks += 1
         self.transcript.collect(self.standin, self.now())
+        if self.progress is not None:
+            self.progress(self.now(), len(self.transcript.entries))
 
     # -- requests as Slack would send them
     def _dispatch(self, body: bytes, unhandled_ok: bool = False) -> dict[str, Any] | None:
@@ -169,9 +172,9 @@ class World:
         answers = forms.answers_for(view, card)
         what = "▶ fills in the form and presses [Submit]"
         self.transcript.add(self.now(), user, "action", what, forms.describe(view, answers))
-        payload = view_submission_payload(user, forms.submitted_view(view, answers))
-        reply = self._dispatch(interaction_body(payload))
-        self._show_reply(user, view, reply)
+        filled = forms.submitted_view(view, answers)
+        reply = self._dispatch(interaction_body(view_submission_payload(user, filled)))
+        self._show_reply(user, filled, reply)
         return reply
 
     def close(self, user: str, view: dict[str, Any], card: forms.Scorecard) -> None:
@@ -201,11 +204,17 @@ class World:
         action = (reply or {}).get("response_action")
         if action == "errors":
             labels = {b.get("block_id"): b.get("label", {}).get("text", "") for b in view.get("blocks", [])}
-            lines = [f"✗ {labels.get(k) or k}: {msg}" for k, msg in reply["errors"].items()]  # type: ignore[index]
-            self.transcript.add(self.now(), user, "modal", "modal stays open with inline errors", lines)
+            errors = {str(k): str(v) for k, v in reply["errors"].items()}  # type: ignore[index]
+            lines = [f"✗ {labels.get(k) or k}: {msg}" for k, msg in errors.items()]
+            title = "modal stays open with inline errors"
+            # The view as the reader sees it then: what they typed, and the errors under their fields.
+            self.transcript.add(
+                self.now(), user, "modal", title, lines, payload={"view": view}, errors=errors
+            )
         elif action in ("update", "push"):
             lines = view_lines(reply["view"], tz, mention_name)  # type: ignore[index]
-            self.transcript.add(self.now(), user, "modal", "modal replaced", lines)
+            payload = {"view": reply["view"]}  # type: ignore[index]
+            self.transcript.add(self.now(), user, "modal", "modal replaced", lines, payload=payload)
             self.standin.close_modals(user)
         else:
             self.transcript.add(self.now(), user, "modal", "modal closed")

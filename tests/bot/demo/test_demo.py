@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +19,10 @@ import pytest
 
 from bot.demo import script
 from bot.demo import workspace as ws
-from bot.demo.runner import DemoResult, run_demo
+from bot.demo.runner import DemoResult
 from bot.demo.transcript import Entry
 from bot.standin import dm_id
 
-START = datetime(2030, 3, 4, 7, 0, tzinfo=UTC)  # a Monday, away from daylight-saving changes
 TYPE_NAMES = {
     "team-interviews": "Infrastructure leadership interview",
     "values": "Values interview",
@@ -34,8 +32,8 @@ ASKERS = ("lead", "interviewer")
 
 
 @pytest.fixture(scope="module")
-def result() -> DemoResult:
-    return run_demo(start=START)
+def result(demo_result: DemoResult) -> DemoResult:
+    return demo_result
 
 
 def text_of(message: dict[str, Any]) -> str:
@@ -159,10 +157,12 @@ def test_the_cli_prints_the_transcript_and_writes_the_html_page(tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr[-3000:]
     page = (out / "transcript.html").read_text(encoding="utf-8")
-    assert "#hiring-infra-manager" in page
-    assert "thread reply" in page
-    assert "message updated in place" in page
+    assert "# hiring-infra-manager" in page
+    assert 'class="reply-count">8 replies' in page
+    assert '<span class="edited">(edited)</span>' in page
     assert "INTERVIEW PREP" in done.stdout
+    assert "Who saw what" in done.stdout
+    assert "\x1b[" not in done.stdout, "piped output is plain text"
     assert "Connect a Slack workspace" in done.stdout
     finished = re.search(r"Finished in ([\d.]+) s", done.stdout)
     assert finished is not None, done.stdout[-3000:]

@@ -1,15 +1,17 @@
-"""The demo's text rendering of Block Kit, as each reader would see it."""
+"""The demo's text rendering of Block Kit (the terminal transcript), as each reader would see it."""
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, HeaderBlock, SectionBlock
 
 from blocks.text import esc, slack_date
-from bot.demo.render import EMOJI, block_lines, mrkdwn, to_html, view_lines
+from bot.demo.emoji import EMOJI, PICTURES, picture
+from bot.demo.render import block_lines, mrkdwn, view_lines
 
 
 def test_dates_show_in_the_readers_time_zone() -> None:
@@ -33,17 +35,14 @@ def test_blocks_as_lines() -> None:
     assert block_lines(blocks) == ["", "PREP", "*Question 1*", "  a", "  b", "  [Open feedback form]"]
 
 
-def test_modal_and_html() -> None:
+def test_modal_title_and_buttons() -> None:
     view = {
         "type": "modal",
         "title": {"type": "plain_text", "text": "Feedback"},
         "blocks": [],
         "submit": {"text": "Submit"},
     }
-    assert view_lines(view)[0] == "┌ Feedback ┐"
-    page = to_html([("Ada <DM>", ["hello <b>"])], "Demo")
-    assert "Ada &lt;DM&gt;" in page
-    assert "hello &lt;b&gt;" in page
+    assert view_lines(view) == ["┌ Feedback ┐", "  [Submit]  [Cancel]"]
 
 
 def test_date_tokens_follow_their_format_and_emoji_show() -> None:
@@ -53,38 +52,27 @@ def test_date_tokens_follow_their_format_and_emoji_show() -> None:
     assert mrkdwn(":memo: done :not_an_emoji:") == "📝 done :not_an_emoji:"
 
 
-def test_choices_list_each_option_with_what_is_picked() -> None:
-    block = {
+def _choice_block(*texts: str, picked: str = "") -> dict[str, Any]:
+    options = [{"text": {"type": "plain_text", "text": t}, "value": t} for t in texts]
+    element: dict[str, Any] = {"type": "checkboxes", "options": options}
+    if picked:
+        element["initial_options"] = [o for o in options if o["value"] == picked]
+    return {
         "type": "input",
         "label": {"type": "plain_text", "text": "Signals"},
         "optional": True,
-        "element": {
-            "type": "checkboxes",
-            "options": [
-                {"text": {"type": "plain_text", "text": "+ a"}, "value": "a"},
-                {
-                    "text": {"type": "plain_text", "text": "+ b"},
-                    "value": "b",
-                    "description": {"type": "plain_text", "text": "more"},
-                },
-            ],  # fmt: skip
-            "initial_options": [{"text": {"type": "plain_text", "text": "+ b"}, "value": "b"}],
-        },
+        "element": element,
     }
-    assert block_lines([block]) == ["  Signals", "    ☐ + a", "    ☑ + b more"]
 
 
-def test_html_sections_carry_their_kind() -> None:
-    page = to_html([("h", ["x"]), ("did", [])], "T", kinds=["thread", "action"], intro=["Ada: lead"])
-    assert "class='thread'" in page
-    assert "class='action'" in page
-    assert "<li>Ada: lead</li>" in page
+def test_choices_list_each_long_option_on_its_line_with_what_is_picked() -> None:
+    block = _choice_block("+ a" * 20, "+ b" * 20, picked="+ b" * 20)
+    block["element"]["options"][1]["description"] = {"type": "plain_text", "text": "more"}
+    assert block_lines([block]) == ["  Signals", "    ☐ " + "+ a" * 20, "    ☑ " + "+ b" * 20 + " more"]
 
 
-def test_html_shows_mrkdwn_emphasis_and_escapes_the_rest() -> None:
-    page = to_html([("h", ["*Ada* _said_ `x` <b> 2*3*4", "```A  B```"])], "T")
-    assert "<b>Ada</b> <i>said</i> <code>x</code> &lt;b&gt; 2*3*4" in page
-    assert "<code>A  B</code>" in page
+def test_short_choices_share_one_line() -> None:
+    assert block_lines([_choice_block("No", "Yes", picked="Yes")]) == ["  Signals", "    ☐ No  ☑ Yes"]
 
 
 def test_every_emoji_loopbot_sends_has_a_picture_in_the_demo() -> None:
@@ -96,4 +84,15 @@ def test_every_emoji_loopbot_sends_has_a_picture_in_the_demo() -> None:
         for path in (root / folder).rglob("*.py")
         for code in re.findall(r":[a-z][a-z0-9_+-]*:", path.read_text(encoding="utf-8"))
     }
-    assert sorted(used - not_emoji - set(EMOJI)) == []
+    assert sorted(used - not_emoji - set(EMOJI)) == [], "add the emoji to bot/demo/emoji.py"
+    assert sorted(set(EMOJI) - set(PICTURES)) == [], "every emoji has a picture for the HTML page"
+
+
+def test_an_emoji_picture_is_inline_svg_naming_its_shortcode() -> None:
+    svg = picture(":lock:")
+    assert svg is not None
+    assert svg.startswith('<svg class="emoji"')
+    assert 'data-code=":lock:"' in svg
+    assert 'aria-label="lock"' in svg
+    assert "href" not in svg, "nothing is loaded"
+    assert picture(":no_such_emoji:") is None
