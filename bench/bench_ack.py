@@ -10,6 +10,7 @@ Peak RSS (VmHWM) of the serve process is read from /proc when idle and after all
 
     .venv/bin/python -m bench.bench_ack                    # both backends, 1/8/32/64 clients
     .venv/bin/python -m bench.bench_ack --backend postgresql --clients 32 --scale 0.2
+    .venv/bin/python -m bench.bench_ack --baseline         # ratios to a bare Bolt app (bench/ack_baseline.py)
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import common, seed, serving
+from bench.standins import TimedStandIn
 from blocks.feedback import feedback_view
 from blocks.ids import ActionId
 from bot.db import make_session_factory
@@ -34,22 +36,6 @@ from bot.standin.signing import block_actions_payload, interaction_body, view_su
 
 LATENCY = 0.05
 LEVELS = [1, 8, 32, 64]
-
-
-class TimedStandIn(StandIn):
-    """The stand-in, also noting when each views.open was answered (by trigger id)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.opened: dict[str, float] = {}
-
-    def handle(
-        self, method: str, args: dict[str, Any], token: str | None
-    ) -> tuple[int, dict[str, Any], dict[str, str]]:
-        answer = super().handle(method, args, token)
-        if method == "views.open":
-            self.opened[str(args.get("trigger_id"))] = time.time()
-        return answer
 
 
 def _state(block: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +59,14 @@ def _filled(view: dict[str, Any]) -> dict[str, Any]:
     return {**view, "id": "V0BENCH", "team_id": "T0STANDIN", "state": {"values": values}, "hash": "h"}
 
 
-def prepare(backend: str, pairs_needed: int) -> tuple[Any, list[tuple[int, str]], dict[str, Any]]:
-    """A migrated DB with ended interviews (each in its own loop, two panelists); the pairs and a view."""
+def prepare(
+    backend: str, pairs_needed: int, history: int = 0
+) -> tuple[Any, list[tuple[int, str]], dict[str, Any]]:
+    """A migrated DB with ended interviews (each in its own loop, two panelists); the pairs and a view.
+
+    With `history`, that many past scorecards (bench/seed.py `past_scorecards`) by the same panelists
+    are in the database first.
+    """
     engine = common.migrated_engine(backend)
     sf = make_session_factory(engine)
     now = datetime.now(UTC)
@@ -84,6 +76,10 @@ def prepare(backend: str, pairs_needed: int) -> tuple[Any, list[tuple[int, str]]
     loops = seed.candidate_loops(sf, content, n, recruiters=50)
     panels = [[f"UL{i:06d}", f"UI{i:06d}"] for i in range(n)]
     ids = seed.interviews(sf, content, loops, panels, [now - timedelta(hours=2)] * n)
+    if history:
+        t0 = time.monotonic()
+        written = seed.past_scorecards(engine, content, history, [u for p in panels for u in p], now)
+        print(f"# {written:,} past scorecards seeded in {time.monotonic() - t0:.1f} s", flush=True)
     pairs = [(iid, user) for iid, panel in zip(ids, panels, strict=True) for user in panel]
     seed.analyze(engine)
     with sf() as s:
@@ -160,9 +156,10 @@ def run(
     workers: int,
     profile: str | None = None,
     threads: int = 8,
+    history: int = 0,
 ) -> dict[str, Any]:
     counts = {c: max(minimum, per_client * c) for c in levels}
-    engine, pairs, view = prepare(backend, 2 * sum(counts.values()))
+    engine, pairs, view = prepare(backend, 2 * sum(counts.values()), history)
     ws = Workspace(auto_users=True)
     ws.add_channel(Channel("C0HIRING", "hiring-bench"))
     results: dict[str, Any] = {"backend": backend, "submit": {}, "open": {}, "engines": [engine]}
@@ -301,8 +298,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="loopbot serve --workers (one per core)")
     parser.add_argument("--threads", type=int, default=8, help="loopbot serve --threads (per worker)")
     parser.add_argument("--profile", metavar="PY_SPY", help="path to py-spy: record the serve process")
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="N past scorecards in the database first (--baseline: one more loopbot on such a database)",
+    )
+    baseline = parser.add_argument_group("--baseline (bench/ack_baseline.py; PostgreSQL only)")
+    baseline.add_argument(
+        "--baseline",
+        action="store_true",
+        help="loopbot beside a bare Bolt app and bare Bolt + one DB round trip",
+    )
+    baseline.add_argument("--repeat", type=int, default=3, help="repetitions of every level (min/median/max)")
+    baseline.add_argument(
+        "--tls", choices=["rsa", "ec"], help="the stand-in over HTTPS (self-signed certificate)"
+    )
+    baseline.add_argument(
+        "--keepalive",
+        action="store_true",
+        help="one more loopbot, its Web API calls on kept-alive connections (bench/keepalive.py)",
+    )
+    baseline.add_argument("--json", type=Path, help="write every turn's figures here")
     args = parser.parse_args()
     levels = [int(c) for c in args.clients.split(",")]
+    if args.baseline:
+        from bench import ack_baseline  # noqa: PLC0415 - it imports this module
+
+        ack_baseline.main(args, levels)
+        return
     backends = ["postgresql", "sqlite"] if args.backend == "both" else [args.backend]
     probe = [common.migrated_engine("postgresql")] if "postgresql" in backends else []
     common.banner("bench_ack: acknowledgement latency and memory of loopbot serve", probe)
@@ -313,7 +338,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-ack-"))
     per_client, minimum = max(1, round(8 * args.scale)), max(10, round(60 * args.scale))
     for backend in backends:
-        results = run(backend, levels, per_client, minimum, work, args.workers, args.profile, args.threads)
+        results = run(
+            backend, levels, per_client, minimum, work, args.workers, args.profile, args.threads, args.history
+        )
         report(results, levels)
     print(f"\nlogs: {work}")
 

@@ -5,7 +5,8 @@ every call in 100 ms and allows 50 chat.postMessage/s per workspace plus 1/s per
 Retry-After beyond), so the floor is 4,000 / 50 = 80 s. Measured from the moment the rows come due to
 the last accepted post; duplicates and lost rows are counted from the stand-in's records.
 
-    .venv/bin/python -m bench.bench_delivery                     # 1 and 2 replicas on PostgreSQL
+    .venv/bin/python -m bench.bench_delivery                     # 1, 2 and 3 replicas on PostgreSQL
+    .venv/bin/python -m bench.bench_delivery --repeat 3          # each three times (min/median/max)
     .venv/bin/python -m bench.bench_delivery --scale 0.1         # quick smoke run (400 deliveries)
     .venv/bin/python -m bench.bench_delivery --replicas 1 --backend sqlite
 """
@@ -16,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 import time
@@ -203,6 +205,24 @@ def report(r: dict[str, Any]) -> None:
     )
 
 
+def summary(results: list[dict[str, Any]], counts: list[int]) -> None:
+    """Per replica count: the ratio to the floor as median [min–max] over the runs, and the totals."""
+    print(
+        "\n| replicas | runs | ratio to the floor, median [min–max] | posts/s (median) | 429s"
+        " | duplicates | lost |"
+    )
+    print("|---:|---:|---|---:|---:|---:|---:|")
+    for replicas in counts:
+        mine = [r for r in results if r["replicas"] == replicas]
+        ratios = [r["ratio"] for r in mine]
+        span = f"{statistics.median(ratios):.3f} [{min(ratios):.3f}–{max(ratios):.3f}]"
+        print(
+            f"| {replicas} | {len(mine)} | {span} | {statistics.median(r['posts_per_s'] for r in mine):.1f} |"
+            f" {sum(r['rate_limited_429'] for r in mine)} | {sum(r['duplicates'] for r in mine)} |"
+            f" {sum(r['lost'] for r in mine)} |"
+        )
+
+
 def explain(r: dict[str, Any]) -> None:
     """How pacing and concurrency were chosen in this run, from the replicas' own log lines."""
     for n, c in enumerate(r["chosen"]):
@@ -225,7 +245,10 @@ def main() -> None:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="fraction of the 2,000 interviews (0.1 = smoke)"
     )
-    parser.add_argument("--replicas", default="1,2", help="replica counts to run, comma-separated")
+    parser.add_argument("--replicas", default="1,2,3", help="replica counts to run, comma-separated")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run every replica count this many times (order rotates)"
+    )
     parser.add_argument("--backend", choices=["postgresql", "sqlite"], default="postgresql")
     parser.add_argument("--interviewers", type=int, default=500, help="distinct panelists (DM channels)")
     parser.add_argument("--concurrency", type=int, help="LOOPBOT_SEND_CONCURRENCY (default: the app's)")
@@ -257,16 +280,21 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|", flush=True)
     workdir = Path(tempfile.mkdtemp(prefix="bench-delivery-"))
     results = []
-    for replicas in (int(r) for r in args.replicas.split(",")):
-        if args.backend == "sqlite" and replicas > 1:
-            print(f"(skipping {replicas} replicas: SQLite is one host, one process)")
-            continue
-        r = run(args.backend, replicas, n_interviews, args.interviewers, extra, args.profile, workdir)
-        results.append(r)
-        report(r)
+    counts = [int(r) for r in args.replicas.split(",")]
+    if args.backend == "sqlite" and any(c > 1 for c in counts):
+        print("(only 1 replica on SQLite: it is one host, one process)")
+        counts = [c for c in counts if c == 1]
+    for rep in range(args.repeat):
+        for replicas in counts[rep % len(counts) :] + counts[: rep % len(counts)]:
+            r = run(args.backend, replicas, n_interviews, args.interviewers, extra, args.profile, workdir)
+            r["repetition"] = rep + 1
+            results.append(r)
+            report(r)
+    summary(results, counts)
     for r in results:
         print(
-            f"\n{r['replicas']} replica(s): statuses {r['statuses']}, post attempts {r['post_attempts']},"
+            f"\n{r['replicas']} replica(s), run {r['repetition']}: statuses {r['statuses']},"
+            f" post attempts {r['post_attempts']},"
             f" exit codes {r['exit_codes']}\n  CPU seconds while sending: {r['cpu_s']}"
             f"\n  load average at the end {r['load_average']}"
         )

@@ -1,16 +1,19 @@
-"""Bulk rows for the benchmarks: a loop's content, candidate loops, interviews with snapshots, deliveries."""
+"""Bulk rows for the benchmarks: a loop's content, candidate loops, interviews with snapshots, deliveries,
+past scorecards."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import JSON, Connection, Engine, Table, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.delivery.plan_logic import delivery_key, iso
 from models import (
+    Base,
     Candidate,
     CandidateLoop,
     Delivery,
@@ -226,3 +229,150 @@ def analyze(engine: Engine) -> None:
     """Fresh statistics after a bulk load, as autovacuum would gather them on a live database."""
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
+
+
+def _bulk(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows fast: COPY on PostgreSQL (psycopg), executemany elsewhere."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(rows[0])
+    json_columns = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[c]) if c in json_columns else row[c] for c in columns])
+
+
+def _next_ids(conn: Connection, tables: list[Table]) -> dict[str, int]:
+    return {
+        t.name: int(conn.execute(select(func.coalesce(func.max(t.c.id), 0))).scalar_one()) + 1 for t in tables
+    }
+
+
+_PAST_FORM: dict[str, Any] = {
+    "ratings": {cat["key"]: "yes" for cat in RUBRIC_SNAPSHOT["categories"]},
+    "signals": [],
+    "question_notes": {"q-build": "Good."},
+    "recommendation": "yes",
+    "summary": "Solid on fundamentals; clear about trade-offs; would hire for this team.",
+    "private_note": "",
+}
+_PAST_TABLES = (
+    "candidates",
+    "candidate_loops",
+    "interviews",
+    "panel_seats",
+    "feedback",
+    "feedback_revisions",
+)
+
+
+def _past_loop(
+    rows: dict[str, list[dict[str, Any]]],
+    ids: dict[str, int],
+    c: Content,
+    k: int,
+    ended: datetime,
+    recruiters: int,
+) -> int:
+    """The candidate and candidate loop k of the past scorecards; returns the loop's id."""
+    cand_id, loop_id = ids["candidates"] + k, ids["candidate_loops"] + k
+    rows["candidates"].append(
+        {"id": cand_id, "name": f"Past candidate {k}", "email": "", "created_at": ended}
+    )
+    rows["candidate_loops"].append(
+        {
+            "id": loop_id,
+            "candidate_id": cand_id,
+            "loop_id": c.loop_id,
+            "hiring_channel": "C0HIRING",
+            "recruiter": f"U0REC{k % recruiters:04d}",
+            "hiring_manager": f"U0HMG{k % recruiters:04d}",
+            "rubric": RUBRIC_SNAPSHOT,
+            "digest_channel": "C0HIRING",
+            "digest_ts": f"{ended.timestamp() + 86400:.6f}",
+            "created_at": ended - timedelta(days=7),
+        }
+    )
+    return loop_id
+
+
+def _past_interview(
+    rows: dict[str, list[dict[str, Any]]],
+    ids: dict[str, int],
+    c: Content,
+    i: int,
+    loop_id: int,
+    starts: datetime,
+    panel: list[tuple[int, str]],
+) -> None:
+    """Interview i of the past scorecards, its seats (number, user) and their submitted scorecards."""
+    iid = ids["interviews"] + i
+    rows["interviews"].append(
+        {"id": iid, "candidate_loop_id": loop_id, "stage_key": "team", "interview_type_id": c.type_id,
+         "starts_at": starts, "ends_at": starts + timedelta(hours=1), "status": "scheduled",
+         "recording_consent": False, "guidance": GUIDANCE, "created_at": starts - timedelta(days=7)}
+    )  # fmt: skip
+    at = starts + timedelta(hours=3)
+    for pos, (s, user) in enumerate(panel):
+        rows["panel_seats"].append(
+            {"id": ids["panel_seats"] + s, "interview_id": iid, "user_id": user,
+             "role": "lead" if pos == 0 else "interviewer", "position": pos, "kit": kit()}
+        )  # fmt: skip
+        rows["feedback"].append(
+            {"id": ids["feedback"] + s, "interview_id": iid, "interviewer": user, "status": "submitted",
+             **_PAST_FORM, "version": 1, "submitted_at": at, "created_at": at, "updated_at": at}
+        )  # fmt: skip
+        rows["feedback_revisions"].append(
+            {"id": ids["feedback_revisions"] + s, "feedback_id": ids["feedback"] + s, "version": 1,
+             "data": {**_PAST_FORM, "at": iso(at)}, "created_at": at}
+        )  # fmt: skip
+
+
+def past_scorecards(
+    engine: Engine,
+    c: Content,
+    n: int,
+    interviewers: list[str],
+    now: datetime,
+    recruiters: int = 50,
+    per_loop: int = 4,
+) -> int:
+    """n submitted scorecards from the past year: loops of `per_loop` interviews, two panelists each.
+
+    Panelists are drawn in turn from `interviewers` (so each has about n / len(interviewers) past
+    scorecards), recruiters and hiring managers from the same `recruiters` as `candidate_loops`;
+    every loop's digest was posted. Each scorecard has its one revision. Rows are written with COPY
+    on PostgreSQL and executemany on SQLite, with explicit ids (sequences moved past them after),
+    then vacuumed and analysed, so that autovacuum does not start on them during the benchmark.
+    Returns the number of scorecards written.
+    """
+    tables = {name: Base.metadata.tables[name] for name in _PAST_TABLES}
+    n_interviews = (n + 1) // 2
+    n_loops = (n_interviews + per_loop - 1) // per_loop
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in _PAST_TABLES}
+    with engine.begin() as conn:
+        ids = _next_ids(conn, list(tables.values()))
+        for k in range(n_loops):
+            ended = now - timedelta(days=1 + k * 365 / n_loops, hours=1)
+            loop_id = _past_loop(rows, ids, c, k, ended, recruiters)
+            for i in range(k * per_loop, min(n_interviews, (k + 1) * per_loop)):
+                panel = [(s, interviewers[s % len(interviewers)]) for s in (2 * i, 2 * i + 1) if s < n]
+                starts = ended - timedelta(days=(k + 1) * per_loop - i)
+                _past_interview(rows, ids, c, i, loop_id, starts, panel)
+        for name, table in tables.items():
+            _bulk(conn, table, rows[name])
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"
+                )
+    if engine.dialect.name == "postgresql":  # settled, as autovacuum would leave a live database
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM (ANALYZE) {', '.join(_PAST_TABLES)}")
+    else:
+        analyze(engine)
+    return len(rows["feedback"])

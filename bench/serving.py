@@ -89,23 +89,28 @@ class Served:
         return int(self.proc.returncode or 0)
 
 
-def start_serve(env: dict[str, str], log: Path, threads: int = 8, workers: int = 1) -> Served:
-    """Start `loopbot serve` (`workers` processes) and wait until /healthz answers 200."""
+def start_serve(
+    env: dict[str, str], log: Path, threads: int = 8, workers: int = 1, launcher: list[str] | None = None
+) -> Served:
+    """Start `loopbot serve` (`workers` processes) and wait until /healthz answers 200.
+
+    `launcher` replaces the `loopbot` command (bench/keepalive.py runs it with kept-alive Web API calls).
+    """
+    command = [*(launcher or [LOOPBOT]), "serve", "--host", "127.0.0.1"]
+    return start_process([*command, "--threads", str(threads), "--workers", str(workers)], env, log)
+
+
+def start_process(command: list[str], env: dict[str, str], log: Path) -> Served:
+    """Start a server on env["PORT"] (its output into `log`) and wait until its /healthz answers 200."""
     port = int(env["PORT"])
     handle = log.open("wb")
-    proc = subprocess.Popen(
-        [LOOPBOT, "serve", "--host", "127.0.0.1", "--threads", str(threads), "--workers", str(workers)],
-        env=env,
-        cwd=ROOT,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-    )
+    proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
     handle.close()
     served = Served(proc, port, log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"loopbot serve exited {proc.returncode}:\n{log.read_text()[-3000:]}")
+            raise SystemExit(f"{command[0]} exited {proc.returncode}:\n{log.read_text()[-3000:]}")
         try:
             with urllib.request.urlopen(served.base + "/healthz", timeout=2) as resp:
                 if resp.status == 200:
@@ -113,4 +118,4 @@ def start_serve(env: dict[str, str], log: Path, threads: int = 8, workers: int =
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise SystemExit(f"loopbot serve did not come up:\n{log.read_text()[-3000:]}")
+    raise SystemExit(f"{' '.join(command[:3])} did not come up:\n{log.read_text()[-3000:]}")
