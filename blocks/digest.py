@@ -1,17 +1,20 @@
-"""The debrief digest for the hiring channel, its scorecard replies, escalations and the private-notes DM."""
+"""The debrief digest for the hiring channel, its scorecard replies, escalations and the private-notes DM.
+
+The matrix has a row per category of the candidate's scorecard (the loop's rubric, then the categories
+its interviews assess from their types' own rubrics) and a column per counted scorecard, in the loop's
+stage order; a blank cell is a category that interview did not assess.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block,
     ButtonElement,
     ConfirmObject,
-    ContextBlock,
     HeaderBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -21,39 +24,35 @@ from blocks import kit_text as kt
 from blocks import limits
 from blocks.ids import ActionId
 from blocks.message import Message
+from blocks.scorecard import assessed, card_of, seat_facts
+from blocks.scorecard import candidate as _candidate
+from blocks.scorecard import context as _context
+from blocks.scorecard import scorecard_reply as scorecard_reply
+from blocks.scorecard import sections as _sections
+from blocks.scorecard import type_name as _type_name
 from blocks.text import esc, mention, slack_date
 from bot.digest import logic as dl
-from bot.feedback.logic import RECOMMENDATION_LABELS, owes_feedback, scale
-from models import CandidateLoop, Feedback, FeedbackStatus, Interview, InterviewStatus, PanelRole
+from bot.feedback.focus_logic import Category, rubric_categories, stage_position
+from bot.feedback.logic import owes_feedback
+from models import CandidateLoop, Feedback, FeedbackStatus, Interview, InterviewStatus
 
 COLUMNS_PER_BLOCK = 8
 FENCE = "```"
-LABELS = {str(k): v for k, v in RECOMMENDATION_LABELS.items()}
-
-
-def _sections(text: str) -> list[Block]:
-    return [SectionBlock(text=MarkdownTextObject(text=part)) for part in limits.split_text(text)]
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=limits.truncate(text, limits.CONTEXT_TEXT))])
-
-
-def _type_name(interview: Interview) -> str:
-    return str(interview.guidance.get("type_name") or "Interview")
-
-
-def _candidate(cl: CandidateLoop) -> str:
-    return esc(cl.candidate.name)
 
 
 def _job(cl: CandidateLoop) -> str:
     return esc(str(cl.rubric.get("role") or cl.rubric.get("loop_name") or ""))
 
 
-def _seat(interview: Interview, user: str) -> dl.Seat:
-    role = next((s.role for s in interview.panel if s.user_id == user), PanelRole.INTERVIEWER)
-    return dl.Seat(interview.id, user, role, _type_name(interview), interview.ends_at)
+def scorecard(cl: CandidateLoop, interviews: Sequence[Interview]) -> list[Category]:
+    """The loop's rubric's categories, then those the interviews assess from their types' own rubrics."""
+    shown = {c.key: c for c in rubric_categories(cl.rubric)}
+    ordered = sorted(interviews, key=lambda i: (stage_position(cl.rubric, i.stage_key), i.starts_at, i.id))
+    for i in ordered:
+        for seat in (s for s in i.panel if s.declined_at is None):
+            for c in assessed(i, seat):
+                shown.setdefault(c.key, c)
+    return list(shown.values())
 
 
 def facts_of(
@@ -62,19 +61,17 @@ def facts_of(
     """The digest facts of a candidate loop; cancelled interviews and drafts do not count."""
     scheduled = {i.id: i for i in cl.interviews if i.status == InterviewStatus.SCHEDULED}
     expected = [
-        _seat(i, s.user_id)
+        seat_facts(i, s.user_id)
         for i in scheduled.values()
         for s in i.panel
         if owes_feedback(s.role, s.declined_at is not None)
     ]
     cards = [
-        dl.Card(
-            _seat(scheduled[fb.interview_id], fb.interviewer), fb.recommendation, fb.ratings, fb.submitted_at
-        )
+        card_of(scheduled[fb.interview_id], fb)
         for fb in feedback
         if fb.status == FeedbackStatus.SUBMITTED and fb.interview_id in scheduled
     ]
-    return dl.summarize(cl.rubric, expected, cards, now, sla)
+    return dl.summarize(cl.rubric, expected, cards, now, sla, scorecard(cl, list(scheduled.values())))
 
 
 def _who(seat: dl.Seat) -> str:
@@ -134,8 +131,11 @@ def _matrix(facts: dl.DigestFacts) -> list[Block]:
         blocks += _code_blocks(dl.matrix_lines(facts, first, COLUMNS_PER_BLOCK))
     columns = "\n".join(f"`{c.label}` {_who(c.card.seat)}" for c in facts.columns)
     blocks += _sections(columns)
+    named = [r.category for r in facts.rows if (r.category.short or r.category.name) != r.category.name]
+    if named:
+        blocks += _sections("\n".join(f"`{esc(c.short)}` {esc(c.name)}" for c in named))
     key = " · ".join(f"`{esc(short)}` {esc(label)}" for short, label in facts.legend)
-    blocks.append(_context(f"{key} · `{dl.NOT_RATED}` not rated in that interview"))
+    blocks.append(_context(f"{key} · blank: not assessed in that interview"))
     return blocks
 
 
@@ -215,90 +215,6 @@ def _held_message(cl: CandidateLoop, facts: dl.DigestFacts, now: datetime) -> Me
         _context("Only the recruiter, the hiring manager or a loopbot admin can release them early."),
     ]
     text = limits.truncate(f"Debrief: {_candidate(cl)}: {_status(facts, now)}", limits.FALLBACK_TEXT)
-    limits.check_message(blocks, text)
-    return Message(text=text, blocks=blocks)
-
-
-def _kit_order(kit: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
-    """The kit's questions as the prep numbers them, backups last (stored notes and signals are sorted)."""
-    return sorted(kt.numbered(kit), key=lambda nq: bool(nq[1].get("is_backup")))
-
-
-def _signal_lines(kit: dict[str, Any], ticked: list[str]) -> list[str]:
-    texts = {}  # in kit order: question by question, great then negative, as the form lists them
-    for _, q in _kit_order(kit):
-        for kind, key in (("great", "great_signals"), ("negative", "negative_signals")):
-            for n, text in enumerate(q.get(key) or []):
-                texts[f"{kind}:{q.get('slug')}:{n}"] = (kind, str(text))
-    chosen = set(ticked)
-    return [
-        f"{':white_check_mark:' if kind == 'great' else ':x:'} {esc(text)}"
-        for sid, (kind, text) in texts.items()
-        if sid in chosen and text
-    ]
-
-
-def _note_lines(kit: dict[str, Any], notes: dict[str, str]) -> list[str]:
-    order = _kit_order(kit)
-    known = {str(q.get("slug")) for _, q in order}
-    # notes on questions the kit no longer has keep their stored order, after the kit's
-    slugs = [(n, q) for n, q in order if str(q.get("slug")) in notes]
-    slugs += [(0, {"prompt": slug, "slug": slug}) for slug in notes if slug not in known]
-    lines = []
-    for n, q in slugs:
-        note = notes[str(q.get("slug"))]
-        if not str(note).strip():
-            continue
-        title = f"Q{n}" if n else "Backup" if q.get("is_backup") else "Question"
-        prompt = limits.truncate(esc(str(q.get("prompt") or "")), 200)
-        lines.append(f"*{title}: {prompt}*\n{esc(str(note))}")
-    return lines
-
-
-def _pairs(fb: Feedback, order: list[str]) -> list[tuple[str, str]]:
-    return [(k, str(fb.ratings[k])) for k in order]
-
-
-def scorecard_reply(
-    cl: CandidateLoop, interview: Interview, fb: Feedback, sla: timedelta = dl.DEFAULT_SLA
-) -> Message:
-    """One panelist's scorecard, for the digest's thread (the private note is never included)."""
-    seat = next((s for s in interview.panel if s.user_id == fb.interviewer), None)
-    role = seat.role if seat else PanelRole.INTERVIEWER
-    kit = seat.kit if seat else {}
-    rec = LABELS.get(fb.recommendation or "", "none")
-    head = [
-        f"*Scorecard: {mention(fb.interviewer)}* · {esc(_type_name(interview))} "
-        f"({kt.role_name(role).lower()}) · {slack_date(interview.starts_at, '{date_short_pretty}')}",
-        f"*Recommendation:* {rec}",
-    ]
-    card = dl.Card(_seat(interview, fb.interviewer), fb.recommendation, fb.ratings, fb.submitted_at)
-    over = dl.lateness(card, sla)
-    if over is not None:
-        head.append(f":snail: Submitted {dl.hours(over)} past the feedback deadline.")
-    if fb.version > 1:
-        head.append(f"_Edited after submission (version {fb.version})._")
-    if role == PanelRole.SHADOW:
-        head.append("_Observer feedback: shown for context, not counted in the tally._")
-    labels = dict(scale(cl.rubric))
-    names = dict(dl.categories(cl.rubric))
-    order = [k for k in names if k in fb.ratings] + [k for k in fb.ratings if k not in names]
-    parts = ["\n".join(head)]
-    if order:
-        rows = [
-            f"• {esc(names.get(k, k))}: *{esc(labels.get(str(v), str(v)))}*" for k, v in _pairs(fb, order)
-        ]
-        parts.append("*Ratings*\n" + "\n".join(rows))
-    signals = _signal_lines(kit, list(fb.signals))
-    if signals:
-        parts.append("*Signals*\n" + "\n".join(signals))
-    parts += _note_lines(kit, dict(fb.question_notes))
-    if fb.summary.strip():
-        parts.append(f"*Summary*\n{esc(fb.summary)}")
-    blocks = [b for part in parts for b in _sections(part)]
-    if len(blocks) > limits.MESSAGE_BLOCKS:
-        blocks = blocks[: limits.MESSAGE_BLOCKS - 1] + [_context("_Shortened: the rest is in loopbot._")]
-    text = f"Scorecard on {_candidate(cl)} from {mention(fb.interviewer)}: {rec}"
     limits.check_message(blocks, text)
     return Message(text=text, blocks=blocks)
 

@@ -1,4 +1,8 @@
-"""The feedback modal: ratings per covered category, signals, notes, recommendation and summary."""
+"""The feedback modal: a rating per category the interview assesses, signals, notes, recommendation, summary.
+
+A panelist with questions ticks each question's signals; one without (a values or hiring-manager
+interview) ticks the checklist of the interview's focus (bot/feedback/focus_logic.py).
+"""
 
 from __future__ import annotations
 
@@ -26,9 +30,10 @@ from blocks import limits
 from blocks.feedback_form import FeedbackMeta
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.text import esc, slack_date
+from bot.feedback.focus_logic import LOOK_FOR, Category, Signal, checklist
 from bot.feedback.logic import (
     RECOMMENDATION_LABELS,
-    Category,
+    TEXT_MAX_CHARS,
     FeedbackForm,
     question_signals,
     scale,
@@ -65,7 +70,7 @@ def _text_input(block_id: str, label: str, initial: str, optional: bool, hint: s
             action_id=FIELD,
             multiline=True,
             initial_value=initial or None,
-            max_length=limits.input_max_length(),
+            max_length=limits.input_max_length(TEXT_MAX_CHARS),
         ),
     )
 
@@ -83,10 +88,11 @@ def _signal_inputs(slug: str, label: str, options: list[Option], form: FeedbackF
     blocks: list[Block] = []
     for n, chunk in enumerate(limits.chunks(options)):
         chosen = [o for o in chunk if o.value in form.signals]
+        shown = limits.truncate(esc(label), 1990)
         blocks.append(
             InputBlock(
                 block_id=f"{BlockId.SIGNALS_PREFIX}{slug}__{tag}{n}",
-                label=esc(label) if n == 0 else f"{esc(label)} (more)",
+                label=shown if n == 0 else f"{shown} (more)",
                 optional=True,
                 element=CheckboxesElement(action_id=FIELD, options=chunk, initial_options=chosen or None),
             )
@@ -117,6 +123,24 @@ def _question(n: int, q: dict[str, Any], form: FeedbackForm, layout: str) -> lis
         *_signal_inputs(slug, "Negative signals you saw", negative, form, "n"),
         note,
     ]
+
+
+def _groups(items: Sequence[Signal]) -> list[tuple[str, list[Signal]]]:
+    grouped: dict[str, list[Signal]] = {}
+    for item in items:
+        grouped.setdefault(item.group, []).append(item)
+    return list(grouped.items())
+
+
+def _checklist(items: Sequence[Signal], form: FeedbackForm) -> list[Block]:
+    """The signals a panelist without questions ticks: what to look for, each focus category's attributes."""
+    blocks: list[Block] = []
+    for g, (group, signals) in enumerate(_groups(items)):
+        label = "What you saw, of what to look for" if group == LOOK_FOR else f"What you saw: {group}"
+        options = [_option(s.text, s.id) for s in signals]
+        # Question slugs never start with "_", so these block ids cannot meet a question's.
+        blocks += _signal_inputs(f"_checklist{g}", label, options, form, "c")
+    return blocks
 
 
 def _closing(form: FeedbackForm) -> list[Block]:
@@ -168,13 +192,23 @@ def _closing_touched(form: FeedbackForm) -> bool:
     return form.recommendation is not None or bool(form.summary or form.private_note)
 
 
+def _checklist_part(items: Sequence[Signal]) -> Part:
+    values = frozenset(s.id for s in items)
+    return Part(lambda form: _checklist(items, form), lambda form: not values.isdisjoint(form.signals))
+
+
 def parts(
-    categories: Sequence[Category], rubric: dict[str, Any], kit: dict[str, Any], layout: str
+    categories: Sequence[Category],
+    rubric: dict[str, Any],
+    kit: dict[str, Any],
+    layout: str,
+    signals: Sequence[Signal] = (),
 ) -> list[Part]:
-    """Everything below the intro, in order: a rating per category, the kit's questions, the closing."""
+    """Everything below the intro: a rating per category, the checklist, the kit's questions, the closing."""
     options = [_option(label, key) for key, label in scale(rubric)]
     return [
         *(_rating_part(c, options) for c in categories),
+        *([_checklist_part(list(signals))] if signals else []),
         *(_question_part(n, q, layout) for n, q in kt.numbered(kit)),
         Part(_closing, _closing_touched),
     ]
@@ -218,8 +252,9 @@ def feedback_view(
     """
     form = form or FeedbackForm()
     rubric = interview.candidate_loop.rubric
+    signals = checklist(interview.guidance, categories, seat.kit)
     for layout in LAYOUTS:
-        below = [block for part in parts(categories, rubric, seat.kit, layout) for block in part.build(form)]
+        below = [b for part in parts(categories, rubric, seat.kit, layout, signals) for b in part.build(form)]
         blocks = [*intro(interview, status_line), *below]
         view = View(**frame(interview, seat, submitted), blocks=blocks)
         if len(blocks) <= limits.VIEW_BLOCKS:

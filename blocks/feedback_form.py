@@ -50,8 +50,12 @@ def parse_state(values: dict[str, dict[str, Any]]) -> FeedbackForm:
 def block_errors(errors: FormErrors) -> dict[str, str]:
     """Inline errors by block_id, for `ack(response_action="errors", ...)`."""
     placed = {BlockId.RATING_PREFIX + key: text for key, text in errors.ratings.items()}
-    if errors.recommendation:
-        placed[BlockId.RECOMMENDATION] = errors.recommendation
-    if errors.summary:
-        placed[BlockId.SUMMARY] = errors.summary
+    placed.update({BlockId.NOTE_PREFIX + slug: text for slug, text in errors.notes.items()})
+    for block_id, text in (
+        (BlockId.RECOMMENDATION, errors.recommendation),
+        (BlockId.SUMMARY, errors.summary),
+        (BlockId.PRIVATE_NOTE, errors.private_note),
+    ):
+        if text:
+            placed[block_id] = text
     return placed

@@ -21,7 +21,8 @@ from typing import Any
 
 from blocks import limits
 from blocks.feedback import LAYOUTS, Part, frame, intro, parts
-from bot.feedback.logic import Category, FeedbackForm, scale
+from bot.feedback.focus_logic import Category, Signal, checklist
+from bot.feedback.logic import FeedbackForm, scale
 from models import Interview, PanelSeat
 
 # Kits are shared by every interview of a type; a kit takes one template per layout tried. A
@@ -86,22 +87,33 @@ class TemplateCache:
 templates = TemplateCache(TEMPLATES)
 
 
-def kit_key(kit: dict[str, Any], categories: Sequence[Category], rubric: dict[str, Any]) -> bytes:
+def kit_key(
+    kit: dict[str, Any],
+    categories: Sequence[Category],
+    rubric: dict[str, Any],
+    signals: Sequence[Signal] = (),
+) -> bytes:
     """A digest of everything the cached parts are built from."""
     inputs = {
         "kit": kit,
         "categories": [[c.key, c.name, c.description] for c in categories],
         "scale": scale(rubric),
+        "checklist": [[s.id, s.text, s.group] for s in signals],
     }
     text = json.dumps(inputs, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode()).digest()
 
 
 def _template(
-    categories: Sequence[Category], rubric: dict[str, Any], kit: dict[str, Any], layout: str
+    categories: Sequence[Category],
+    rubric: dict[str, Any],
+    kit: dict[str, Any],
+    layout: str,
+    signals: Sequence[Signal],
 ) -> Template:
     # The template outlives this request: keep its own copy of the kit, not the ORM row's.
-    return Template.of(parts(list(categories), copy.deepcopy(rubric), copy.deepcopy(kit), layout))
+    kept = copy.deepcopy(kit)
+    return Template.of(parts(list(categories), copy.deepcopy(rubric), kept, layout, list(signals)))
 
 
 def _fits(blocks: Blocks) -> bool:
@@ -135,11 +147,13 @@ def feedback_modal(
     """The scorecard modal for one panelist, serialised and checked; equal to `feedback_view(...)`."""
     form = form or FeedbackForm()
     rubric = interview.candidate_loop.rubric
-    key = kit_key(seat.kit, categories, rubric)
+    signals = checklist(interview.guidance, categories, seat.kit)
+    key = kit_key(seat.kit, categories, rubric, signals)
     top = [b.to_dict() for b in intro(interview, status_line)]
     fits = _fits(top)
     for layout in LAYOUTS if fits else ():
-        template = templates.get((key, layout), partial(_template, categories, rubric, seat.kit, layout))
+        build = partial(_template, categories, rubric, seat.kit, layout, signals)
+        template = templates.get((key, layout), build)
         if template.refused or len(top) + template.count > limits.VIEW_BLOCKS:
             continue
         try:

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from blocks.text import esc, mention
+from blocks.text import esc, esc_name, mention
+from bot.feedback.focus_logic import Category
 from models import Interview, PanelRole, PanelSeat
 
 ROLE_NAMES = {
@@ -14,14 +15,26 @@ ROLE_NAMES = {
     PanelRole.INTERVIEWER: "Interviewer",
     PanelRole.SHADOW: "Shadow (observer)",
 }
+# How long to keep for the candidate's questions is the interview type's to say (its guidance).
 ROLE_DUTIES = {
-    PanelRole.LEAD: "You run the interview: open it, keep time, ask your questions, hand over to the other "
-    "panelists, and save the last 10 minutes for the candidate's questions.",
+    PanelRole.LEAD: "You run the interview: open it, keep time, ask your questions and hand over to the "
+    "other panelists.",
     PanelRole.INTERVIEWER: "You ask your questions when the lead hands over, take notes throughout, "
     "and submit your own feedback.",
     PanelRole.SHADOW: "You observe to learn how this interview is run: stay muted unless invited, "
     "take notes. Feedback from observers is optional and does not count toward the decision.",
 }
+# Without a question set the interview runs on its type's plan (the prep shows it).
+PLAN_DUTIES = {
+    PanelRole.LEAD: "You run the interview from the plan below: open it, keep time, and bring in the "
+    "other panelists.",
+    PanelRole.INTERVIEWER: "You and the lead share the plan below: agree before you start who asks about "
+    "what, take notes throughout, and submit your own feedback.",
+}
+FOLLOWER_DUTY = (
+    "The lead drives this interview: follow the lead's plan, stay in the background unless invited, "
+    "note the signals below as you see them, and submit your own feedback."
+)
 
 
 _ROLES = {r.value: r for r in PanelRole}
@@ -32,13 +45,19 @@ def role_name(role: str) -> str:
     return ROLE_NAMES[_ROLES[role]] if role in _ROLES else esc(role)
 
 
-def role_duty(role: str) -> str:
-    """One line on what a panel role does."""
-    return ROLE_DUTIES[_ROLES[role]] if role in _ROLES else ""
+def role_duty(role: str, has_questions: bool = True, follows: bool = False) -> str:
+    """One line on what a panel role does (with or without questions; following the lead or not)."""
+    if role not in _ROLES:
+        return ""
+    if role == PanelRole.INTERVIEWER and follows:
+        return FOLLOWER_DUTY
+    if not has_questions and role in PLAN_DUTIES:
+        return PLAN_DUTIES[_ROLES[role]]
+    return ROLE_DUTIES[_ROLES[role]]
 
 
 def candidate_name(interview: Interview) -> str:
-    return esc(interview.candidate_loop.candidate.name)
+    return esc_name(interview.candidate_loop.candidate.name)
 
 
 def type_name(interview: Interview) -> str:
@@ -100,6 +119,17 @@ def guidance_parts(guidance: dict[str, Any]) -> list[str]:
     if guidance.get("resources"):
         parts.append("*Resources*\n" + "\n".join(link(r) for r in guidance["resources"]))
     return parts
+
+
+def focus_text(categories: Iterable[Category], loop_rubric: str) -> str:
+    """What an interview assesses: each category with its description and attributes (mrkdwn)."""
+    lines = ["*What this interview assesses*"]
+    for c in categories:
+        whose = f" _({esc(c.rubric_name)})_" if c.rubric_name and c.rubric != loop_rubric else ""
+        about = f": {esc(c.description)}" if c.description.strip() else ""
+        lines.append(f"• *{esc(c.name)}*{whose}{about}")
+        lines += [f"    ◦ {esc(a)}" for a in c.attributes if a.strip()]
+    return "\n".join(lines)
 
 
 def kit_categories(kit: dict[str, Any]) -> list[str]:

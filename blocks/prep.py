@@ -21,6 +21,7 @@ from blocks import limits
 from blocks.ids import ActionId, BlockId
 from blocks.message import Message
 from blocks.text import esc, slack_date
+from bot.feedback.focus_logic import follows_lead, form_categories
 from models import Interview, PanelRole, PanelSeat
 
 
@@ -72,7 +73,7 @@ def _overview(interview: Interview, seat: PanelSeat, now: datetime) -> list[Bloc
         f"*Candidate:* {kt.candidate_name(interview)}" + (f" · *Role:* {role}" if role else ""),
         f"*When:* {slack_date(interview.starts_at)} ({kt.starts_in(interview.starts_at, now)})"
         f" · *Duration:* {kt.duration_minutes(interview)} minutes",
-        f"*Your role:* {kt.role_name(seat.role)}. {kt.role_duty(seat.role)}",
+        f"*Your role:* {kt.role_name(seat.role)}. {_duty(interview, seat)}",
     ]
     blocks: list[Block] = [
         HeaderBlock(text=limits.truncate(f"Interview prep: {_title(interview)}", limits.HEADER_TEXT)),
@@ -90,10 +91,34 @@ def _overview(interview: Interview, seat: PanelSeat, now: datetime) -> list[Bloc
     return blocks
 
 
-def _kit_groups(seat: PanelSeat) -> list[list[Block]]:
+def _duty(interview: Interview, seat: PanelSeat) -> str:
+    follows = follows_lead(seat.role, interview.guidance)
+    return kt.role_duty(seat.role, has_questions=bool(kt.numbered(seat.kit)), follows=follows)
+
+
+def _plan(interview: Interview, seat: PanelSeat) -> list[Block]:
+    """An interview without a question set: what it assesses, example questions, what the form asks."""
+    g, cl = interview.guidance, interview.candidate_loop
+    categories = form_categories(seat.kit, cl.rubric, g, interview.stage_key)
+    follows = follows_lead(seat.role, g)
+    if follows:
+        head = "_No questions for you: follow the lead's plan, and watch for what this interview assesses._"
+    else:
+        head = f"*Your plan: {kt.type_name(interview)}*\n_No question set: run it from the plan below._"
+    parts = [head, kt.focus_text(categories, str(cl.rubric.get("slug") or ""))]
+    examples = g.get("example_questions") or []
+    if examples and not follows:
+        parts.append("*Example questions*\n" + kt.bullets(examples))
+    parts.append(
+        "_On the feedback form you rate each of these (or choose “No signal”) and tick the signals you saw._"
+    )
+    return [DividerBlock(), *sections("\n\n".join(parts))]
+
+
+def _kit_groups(interview: Interview, seat: PanelSeat) -> list[list[Block]]:
     questions = kt.numbered(seat.kit)
     if not questions:
-        return [sections("_No questions were assigned to you: follow the lead's plan and take notes._")]
+        return [_plan(interview, seat)]
     name = esc(str(seat.kit.get("name") or "Your questions"))
     groups: list[list[Block]] = [[DividerBlock(), *sections(f"*Your question set: {name}*")]]
     for n, q in questions:
@@ -107,7 +132,7 @@ def prep_messages(interview: Interview, seat: PanelSeat, now: datetime) -> list[
     guidance = kt.guidance_parts(interview.guidance)
     if guidance:
         groups.append([DividerBlock(), *sections("\n\n".join(guidance))])
-    groups += _kit_groups(seat)
+    groups += _kit_groups(interview, seat)
     groups.append([DividerBlock(), buttons(interview)])
     # One block is kept free for the "part n of m" line on continuation messages.
     packed = limits.pack(groups, max_blocks=limits.MESSAGE_BLOCKS - 1)
@@ -132,6 +157,10 @@ def prep_nudge(interview: Interview, seat: PanelSeat) -> Message:
     asks = [f"{n}. {esc(str(q.get('prompt') or ''))}" for n, q in kt.numbered(seat.kit) if n]
     if asks:
         lines.append("*Your questions*\n" + "\n".join(limits.truncate(a, 300) for a in asks))
+    else:
+        cl = interview.candidate_loop
+        assessed = form_categories(seat.kit, cl.rubric, interview.guidance, interview.stage_key)
+        lines.append("*It assesses:* " + ", ".join(esc(c.name) for c in assessed))
     if interview.guidance.get("must_do_before"):
         lines.append(":warning: *Before you start*\n" + kt.bullets(interview.guidance["must_do_before"]))
     lines.append("_The full kit is in the prep message above._")

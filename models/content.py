@@ -40,6 +40,8 @@ class RubricCategory(Base):
     key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str200]
+    # The digest's label for it; "" when the content gave none (a shortened name is used then).
+    short: Mapped[str] = mapped_column(String(24), default="")
     description: Mapped[long_text]
     attributes: Mapped[json_list]
 
@@ -103,7 +105,7 @@ class QuestionSetItem(Base):
 
 
 class InterviewType(Base):
-    """A kind of interview: duration, panel shape and the guidance that goes with it."""
+    """A kind of interview: what it assesses, duration, panel shape and the guidance that goes with it."""
 
     __tablename__ = "interview_types"
 
@@ -120,6 +122,17 @@ class InterviewType(Base):
     look_for: Mapped[json_list]
     # [{"title": "...", "url": "..."}]
     resources: Mapped[json_list]
+    # The type's own rubric, whose assessed categories join the scorecard of loops using the type.
+    # NO ACTION (the default) rather than RESTRICT: both refuse to delete a rubric a type uses, and
+    # SQLite can add this key only inline in its column (migration 0004), where no ON DELETE is read back.
+    rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubrics.id"), index=True)
+    # Category keys it assesses; [] when the content declares none.
+    focus: Mapped[json_list]
+    example_questions: Mapped[json_list]
+    # The lead runs the whole interview: interviewers without questions follow the lead's plan.
+    lead_drives: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    rubric: Mapped[Rubric | None] = relationship()
 
 
 class Loop(Base):
@@ -157,6 +170,8 @@ class LoopStage(Base):
     interview_type_id: Mapped[int | None] = mapped_column(
         ForeignKey("interview_types.id", ondelete="RESTRICT"), index=True
     )
+    # Category keys this stage assesses, narrowing its type's; [] when the content declares none.
+    focus: Mapped[json_list]
 
     loop: Mapped[Loop] = relationship(back_populates="stages")
     interview_type: Mapped[InterviewType | None] = relationship()

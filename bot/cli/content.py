@@ -1,4 +1,4 @@
-"""CLI commands: `content validate|import|schema` and `schedule`."""
+"""CLI commands: `content validate|import|schema|docs` and `schedule`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.bundle import Bundle
+from bot.content.focus import report_lines
 from bot.content.loader import load_content
 from bot.content.schema import json_schema
 from bot.settings import load_settings
@@ -38,9 +39,12 @@ def _summary(bundle: Bundle) -> str:
 @content.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
-    """Check files (or directories, recursively) and print every problem as file:line: field: message."""
+    """Check files (or directories, recursively): every problem as file:line: field: message, then what
+    each stage of each loop assesses."""
     bundle = load_content(paths)
     _report(bundle)
+    for line in report_lines(bundle):
+        click.echo(line)
     errors, warnings = len(bundle.errors), len(bundle.warnings)
     if errors:
         raise click.ClickException(f"{errors} error(s), {warnings} warning(s)")
@@ -82,14 +86,26 @@ def _import(factory: sessionmaker[Session], paths: tuple[Path, ...], if_empty: b
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
 def schema(output: Path | None) -> None:
     """Print the JSON Schema of a content document (for editors)."""
-    text = schema_text()
+    _write(schema_text(), output)
+
+
+@content.command("docs")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write to this file instead of stdout.")
+def docs(output: Path | None) -> None:
+    """Print the guide to the content format, every field included (examples/content/README.md)."""
+    from bot.content.docs import guide
+
+    _write(guide(), output)
+
+
+def _write(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
 
 
 def schema_text() -> str:

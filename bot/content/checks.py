@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.content.bundle import Bundle, Item
+from bot.content.focus_checks import check_focus
 from bot.content.schema import LoopDoc, QuestionDoc, QuestionSetDoc
 from bot.content.yamlsrc import Document, Problem
 
 
 def check_bundle(bundle: Bundle) -> list[Problem]:
-    """Errors for dangling or mismatched references, warnings for gaps in coverage."""
+    """Errors for dangling or mismatched references and focus, warnings for gaps in coverage."""
     problems: list[Problem] = []
     for item in bundle.questions.values():
         problems += _check_question(bundle, item)
@@ -18,7 +19,7 @@ def check_bundle(bundle: Bundle) -> list[Problem]:
         problems += _check_set(bundle, qs)
     for loop in bundle.loops.values():
         problems += _check_loop(bundle, loop)
-    return problems
+    return problems + check_focus(bundle)
 
 
 def _check_question(bundle: Bundle, item: Item[QuestionDoc]) -> list[Problem]:
@@ -59,18 +60,17 @@ def _check_set(bundle: Bundle, item: Item[QuestionSetDoc]) -> list[Problem]:
             # A backup is asked instead of another question, so it does not cover a category by itself.
             covered.add(question.model.category)
     categories = {c.key: c for c in rubric.model.categories}
-    wanted = list(categories)
-    if qs.covers is not None:
-        wanted = []
-        for n, key in enumerate(qs.covers):
-            if key in categories:
-                wanted.append(key)
-            else:
-                problems.append(
-                    doc.problem(
-                        ("covers", n), f"rubric {qs.rubric!r} has no category {key!r} ({_one_of(categories)})"
-                    )
+    # What a stage assesses is its focus (bot/content/focus_checks.py); `covers` is the set's own intent.
+    wanted: list[str] = []
+    for n, key in enumerate(qs.covers or []):
+        if key in categories:
+            wanted.append(key)
+        else:
+            problems.append(
+                doc.problem(
+                    ("covers", n), f"rubric {qs.rubric!r} has no category {key!r} ({_one_of(categories)})"
                 )
+            )
     for key in wanted:
         if key not in covered:
             problems.append(

@@ -104,7 +104,8 @@ def import_bundle(session: Session, bundle: Bundle) -> ImportReport:
         for slug, item in bundle.question_sets.items()
     }
     types = {
-        slug: _interview_type(session, item.model, report) for slug, item in bundle.interview_types.items()
+        slug: _interview_type(session, item.model, rubrics, report)
+        for slug, item in bundle.interview_types.items()
     }
     session.flush()
     for item in bundle.loops.values():
@@ -155,6 +156,7 @@ def _rubric(
             row,
             position=position,
             name=cat.name,
+            short=cat.short or "",
             description=cat.description,
             attributes=list(cat.attributes),
         )
@@ -220,8 +222,11 @@ def _question_set(
     return qs
 
 
-def _interview_type(session: Session, doc: InterviewTypeDoc, report: ImportReport) -> InterviewType:
+def _interview_type(
+    session: Session, doc: InterviewTypeDoc, rubrics: dict[str, Rubric], report: ImportReport
+) -> InterviewType:
     kind, created = _get_or_new(session, InterviewType, doc.slug)
+    rubric_id = _lookup(session, Rubric, rubrics, doc.rubric).id if doc.rubric else None
     changed = _assign(
         kind,
         name=doc.name,
@@ -233,6 +238,10 @@ def _interview_type(session: Session, doc: InterviewTypeDoc, report: ImportRepor
         guidance_during=list(doc.guidance_during),
         look_for=list(doc.look_for),
         resources=[r.model_dump() for r in doc.resources],
+        rubric_id=rubric_id,
+        focus=list(doc.focus or []),
+        example_questions=list(doc.example_questions),
+        lead_drives=doc.lead_drives,
     )
     report.note("interview types", created, changed)
     return kind
@@ -274,7 +283,12 @@ def _loop(
             _lookup(session, InterviewType, types, spec.interview_type).id if spec.interview_type else None
         )
         changed |= _assign(
-            stage, position=position, name=spec.name, required=spec.required, interview_type_id=type_id
+            stage,
+            position=position,
+            name=spec.name,
+            required=spec.required,
+            interview_type_id=type_id,
+            focus=list(spec.focus or []),
         )
         wanted = [_lookup(session, QuestionSet, sets, slug).id for slug in spec.question_sets]
         if [alt.question_set_id for alt in stage.alternatives] != wanted:

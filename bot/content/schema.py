@@ -1,102 +1,73 @@
 """The content file format: one YAML document per item, told apart by its top-level `kind:`.
 
 A file may hold several documents separated by `---`; items refer to each other by slug, across files.
+Every field has a description, from which examples/content/README.md is generated (bot/content/docs.py).
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, ValidationInfo, field_validator
 
-from models import PanelRole
+from bot.content.schema_parts import (
+    DEFAULT_SCALE,
+    DUPLICATE,
+    Category,
+    ChannelId,
+    Item,
+    Key,
+    Name,
+    PanelRoleShape,
+    Resource,
+    ScaleLevel,
+    Slug,
+    UserId,
+    distinct,
+    unique,
+)
 
-Slug = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=100,
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Lower-case letters, digits, '-' and '_'; unique among items of its kind.",
-    ),
+__all__ = [
+    "DUPLICATE",
+    "KINDS",
+    "Category",
+    "InterviewTypeDoc",
+    "LoopDoc",
+    "QuestionDoc",
+    "QuestionSetDoc",
+    "RubricDoc",
+    "Stage",
+    "json_schema",
 ]
-Key = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-UserId = Annotated[
-    str, Field(pattern=r"^([UW][A-Z0-9]{2,31})?$", description="A Slack user id, e.g. U0123ABCD.")
-]
-ChannelId = Annotated[
-    str, Field(pattern=r"^([CG][A-Z0-9]{2,31})?$", description="A Slack channel id, e.g. C0123ABCD.")
-]
 
-DEFAULT_SCALE = [
-    {"key": "strong_no", "label": "Strong No"},
-    {"key": "no", "label": "No"},
-    {"key": "yes", "label": "Yes"},
-    {"key": "strong_yes", "label": "Strong Yes"},
-]
+FOCUS = (
+    "Rubric categories assessed, by key, in any order (the scorecard keeps rubric order). An interview "
+    "without a question set is rated on exactly these, with their attributes as signal checkboxes."
+)
 
 
-class _Item(BaseModel):
-    # Unknown fields are errors, so a typo'd field name is reported instead of silently ignored.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class RubricDoc(Item):
+    """`kind: rubric`: the categories a role (or an interview type) is judged on, and the rating scale."""
 
-
-# An error about one item of a list: `index` (and `field`) in its context say which, so that the
-# problem is reported at the duplicate's own line (bot/content/yamlsrc.py).
-DUPLICATE = "duplicate"
-
-
-def _duplicate(what: str, key: str, index: int, field: str = "") -> PydanticCustomError:
-    context = {"what": what, "key": repr(key), "index": index, "field": field}
-    return PydanticCustomError(DUPLICATE, "{what} {key} appears more than once", context)
-
-
-def _unique(values: list[Any], attr: str, what: str) -> None:
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        key = getattr(value, attr)
-        if key in seen:
-            raise _duplicate(what, key, index, attr)
-        seen.add(key)
-
-
-class ScaleLevel(_Item):
-    """One named level of a rating scale."""
-
-    key: Key
-    label: Annotated[str, Field(min_length=1, max_length=75)]
-
-
-class Category(_Item):
-    """One thing a candidate is judged on."""
-
-    key: Key
-    name: Name
-    description: str = ""
-    attributes: list[str] = Field(default_factory=list, description="e.g. 'Curiosity: asks why'")
-
-
-class RubricDoc(_Item):
-    """`kind: rubric`: the categories a role is judged on and the rating scale."""
-
-    kind: Literal["rubric"]
+    kind: Literal["rubric"] = Field(description="Always `rubric`.")
     slug: Slug
-    name: Name
-    description: str = ""
+    name: Name = Field(description="Shown in the digest above its categories' ratings.")
+    description: str = Field("", description="What the rubric is for; not shown in Slack.")
     scale: list[ScaleLevel] = Field(
         default_factory=lambda: [ScaleLevel(**level) for level in DEFAULT_SCALE],
         min_length=2,
-        description="Rating levels, worst first.",
+        description="Rating levels, worst first; Strong No, No, Yes, Strong Yes when left out. The "
+        "rubrics one loop uses share one scale.",
     )
-    no_signal_label: Annotated[str, Field(min_length=1, max_length=75)] = "No signal"
-    categories: list[Category] = Field(min_length=1)
+    no_signal_label: Annotated[str, Field(min_length=1, max_length=75)] = Field(
+        "No signal", description="The choice for a category the interview showed nothing about."
+    )
+    categories: list[Category] = Field(min_length=1, description="What is judged, in display order.")
 
     @field_validator("scale")
     @classmethod
     def _scale_keys(cls, value: list[ScaleLevel]) -> list[ScaleLevel]:
-        _unique(value, "key", "scale level")
+        unique(value, "key", "scale level")
         if any(level.key == "no_signal" for level in value):
             raise ValueError("'no_signal' is reserved; name it with no_signal_label instead")
         return value
@@ -104,22 +75,26 @@ class RubricDoc(_Item):
     @field_validator("categories")
     @classmethod
     def _category_keys(cls, value: list[Category]) -> list[Category]:
-        _unique(value, "key", "category")
+        unique(value, "key", "category")
         return value
 
 
-class QuestionDoc(_Item):
+class QuestionDoc(Item):
     """`kind: question`: a question, what it probes, and what great and poor answers sound like."""
 
-    kind: Literal["question"]
+    kind: Literal["question"] = Field(description="Always `question`.")
     slug: Slug
-    rubric: Slug
+    rubric: Slug = Field(description="The rubric whose category this question probes.")
     category: Key = Field(description="The key of the rubric category this question probes.")
-    prompt: str = Field(min_length=1)
-    follow_ups: list[str] = Field(default_factory=list)
-    goal: str = ""
-    great_signals: list[str] = Field(default_factory=list, description="A great answer will mention...")
-    negative_signals: list[str] = Field(default_factory=list, description="Negative signals to look out for.")
+    prompt: str = Field(min_length=1, description="The question as the interviewer asks it.")
+    follow_ups: list[str] = Field(default_factory=list, description="Questions to dig deeper.")
+    goal: str = Field("", description="What the question is for: the category it probes, and why.")
+    great_signals: list[str] = Field(
+        default_factory=list, description="A great answer will mention...; checkboxes on the form."
+    )
+    negative_signals: list[str] = Field(
+        default_factory=list, description="Negative signals to look out for; checkboxes on the form."
+    )
     technologies: list[str] = Field(default_factory=list, description="Technologies that may come up.")
     backup: bool = Field(False, description="A backup question, asked instead of another in some cases.")
     backup_when: str = Field("", validate_default=True, description="When to use the backup question.")
@@ -134,109 +109,136 @@ class QuestionDoc(_Item):
         return value
 
 
-class QuestionSetDoc(_Item):
+class QuestionSetDoc(Item):
     """`kind: question_set`: an ordered kit of questions from one rubric."""
 
-    kind: Literal["question_set"]
+    kind: Literal["question_set"] = Field(description="Always `question_set`.")
     slug: Slug
-    name: Name
-    description: str = ""
-    rubric: Slug
-    questions: list[Slug] = Field(min_length=1)
+    name: Name = Field(description="Shown to the interviewer in the prep.")
+    description: str = Field("", description="Why these questions belong together; not shown in Slack.")
+    rubric: Slug = Field(description="The loop's rubric: every question of the set is from it.")
+    questions: list[Slug] = Field(min_length=1, description="Question slugs in the order they are asked.")
     covers: list[Key] | None = Field(
-        None, description="Categories this set means to cover; all of the rubric's when left out."
+        None,
+        description="Categories the set means to cover: a warning names any without a main question. "
+        "Which categories a stage assesses is its `focus`.",
     )
 
     @field_validator("questions")
     @classmethod
     def _distinct(cls, value: list[str]) -> list[str]:
-        seen: set[str] = set()
-        for index, slug in enumerate(value):
-            if slug in seen:
-                raise _duplicate("question", slug, index)
-            seen.add(slug)
+        distinct(value, "question")
         return value
 
 
-class PanelRoleShape(_Item):
-    """How many panelists of one role an interview of this type has."""
+class InterviewTypeDoc(Item):
+    """`kind: interview_type`: a kind of interview, what it assesses, its panel shape and guidance."""
 
-    role: PanelRole
-    min: int = Field(0, ge=0)
-    max: int = Field(1, ge=1, validate_default=True)  # a `min` above the default max is an error too
-
-    @field_validator("max")
-    @classmethod
-    def _max_at_least_min(cls, value: int, info: ValidationInfo) -> int:
-        if value < info.data.get("min", 0):
-            raise ValueError("max must be at least min")
-        return value
-
-
-class Resource(_Item):
-    """A link an interviewer may want."""
-
-    title: Name
-    url: str = ""
-
-
-class InterviewTypeDoc(_Item):
-    """`kind: interview_type`: a kind of interview with its panel shape and guidance."""
-
-    kind: Literal["interview_type"]
+    kind: Literal["interview_type"] = Field(description="Always `interview_type`.")
     slug: Slug
-    name: Name
-    description: str = ""
-    duration_minutes: int = Field(gt=0, le=24 * 60)
-    panel: list[PanelRoleShape] = Field(min_length=1)
-    candidate_prep: str = ""
-    must_do_before: list[str] = Field(default_factory=list)
-    guidance_during: list[str] = Field(default_factory=list)
-    look_for: list[str] = Field(default_factory=list)
-    resources: list[Resource] = Field(default_factory=list)
+    name: Name = Field(description="How every message names an interview of this type.")
+    description: str = Field("", description="What the interview is; not shown in Slack.")
+    duration_minutes: int = Field(gt=0, le=24 * 60, description="The default length when scheduling.")
+    panel: list[PanelRoleShape] = Field(min_length=1, description="The roles a panel has, and how many.")
+    rubric: Slug | None = Field(
+        None,
+        description="A small rubric of the type's own (e.g. one category per company value): the "
+        "categories it assesses join the scorecard of every loop that uses the type.",
+    )
+    focus: Annotated[list[Key], Field(min_length=1)] | None = Field(
+        None,
+        description=f"{FOCUS} Keys of its own `rubric` when it has one, else of the loop's rubric. Left "
+        "out: every category of its own rubric, else what the question sets probe, else (as before "
+        "focus existed) every category of the loop's rubric.",
+    )
+    lead_drives: bool = Field(
+        False,
+        description="The lead runs the whole interview (a pairing exercise with a silent observer): "
+        "interviewers without questions are told to follow the lead's plan.",
+    )
+    candidate_prep: str = Field("", description="How the candidate prepares; in the prep.")
+    must_do_before: list[str] = Field(
+        default_factory=list, description="What an interviewer must do first (a dry run, a set-up)."
+    )
+    guidance_during: list[str] = Field(
+        default_factory=list,
+        description="How to run it, including its timing (e.g. the last minutes for the candidate's "
+        "questions): the prep's only time guidance.",
+    )
+    example_questions: list[str] = Field(
+        default_factory=list, description="Questions to draw on when the interview has no question set."
+    )
+    look_for: list[str] = Field(
+        default_factory=list,
+        description="What to look for. In an interview without a question set each item is a signal "
+        "checkbox on the feedback form.",
+    )
+    resources: list[Resource] = Field(default_factory=list, description="Links for the interviewer.")
 
     @field_validator("panel")
     @classmethod
     def _roles_once(cls, value: list[PanelRoleShape]) -> list[PanelRoleShape]:
-        _unique(value, "role", "role")
+        unique(value, "role", "role")
         return value
 
+    @field_validator("focus")
+    @classmethod
+    def _focus_once(cls, value: list[str] | None) -> list[str] | None:
+        return distinct(value, "category")
 
-class Stage(_Item):
+
+class Stage(Item):
     """One ordered step of a loop."""
 
-    key: Key
-    name: Name
-    required: bool = True
-    interview_type: Slug | None = None
+    key: Key = Field(description="Names the stage when scheduling; unique in its loop.")
+    name: Name = Field(description="Shown when scheduling and in `content validate`.")
+    required: bool = Field(
+        True, description="Every candidate goes through it; only required stages count for coverage."
+    )
+    interview_type: Slug | None = Field(
+        None, description="The default type of its interviews (scheduling may pick another)."
+    )
     question_sets: list[Slug] = Field(
         default_factory=list, description="Alternative question sets that panelists rotate through."
     )
+    focus: Annotated[list[Key], Field(min_length=1)] | None = Field(
+        None,
+        description=f"{FOCUS} Narrows the interview type's focus for this stage (or gives one to a type "
+        "without). The questions of its sets must stay inside it.",
+    )
+
+    @field_validator("focus")
+    @classmethod
+    def _focus_once(cls, value: list[str] | None) -> list[str] | None:
+        return distinct(value, "category")
 
 
-class LoopDoc(_Item):
+class LoopDoc(Item):
     """`kind: loop`: a role's interview plan."""
 
-    kind: Literal["loop"]
+    kind: Literal["loop"] = Field(description="Always `loop`.")
     slug: Slug
-    name: Name
-    role: Name
-    rubric: Slug
-    hiring_channel: ChannelId = ""
-    hiring_manager: UserId = ""
-    recruiter: UserId = ""
-    stages: list[Stage] = Field(min_length=1)
+    name: Name = Field(description="The loop's name, as recruiters choose it when scheduling.")
+    role: Name = Field(description="The job title candidates are interviewing for; in every prep.")
+    rubric: Slug = Field(
+        description="What the role is judged on. The scorecard adds the assessed categories of the "
+        "rubrics its interview types bring."
+    )
+    hiring_channel: ChannelId = Field("", description="Where the digest goes (scheduling may override).")
+    hiring_manager: UserId = Field("", description="Gets escalations and the private notes.")
+    recruiter: UserId = Field("", description="Gets escalations and declines.")
+    stages: list[Stage] = Field(min_length=1, description="The interview plan, in order.")
 
     @field_validator("stages")
     @classmethod
     def _stage_keys(cls, value: list[Stage]) -> list[Stage]:
-        _unique(value, "key", "stage")
+        unique(value, "key", "stage")
         return value
 
 
 Doc = RubricDoc | QuestionDoc | QuestionSetDoc | InterviewTypeDoc | LoopDoc
 
-KINDS: dict[str, type[_Item]] = {
+KINDS: dict[str, type[Item]] = {
     "rubric": RubricDoc,
     "question": QuestionDoc,
     "question_set": QuestionSetDoc,

@@ -8,10 +8,14 @@ and "all feedback in" is decided without them.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+# Category and Signal are defined with the focus rules and re-exported: forms and digests use both.
+from bot.feedback.focus_logic import Category as Category
+from bot.feedback.focus_logic import Signal as Signal
+from bot.feedback.focus_logic import kit_categories, rubric_categories
 from models.feedback import Recommendation
 from models.hiring import PanelRole
 
@@ -26,22 +30,9 @@ RECOMMENDATION_LABELS = {
 ERR_RATING = "Pick a rating, or “{no_signal}” if this interview did not show it."
 ERR_RECOMMENDATION = "Choose an overall recommendation."
 ERR_SUMMARY = f"Write at least {SUMMARY_MIN_CHARS} characters: what you saw and why it leads to your call."
-
-
-@dataclass(frozen=True)
-class Category:
-    key: str
-    name: str
-    description: str = ""
-
-
-@dataclass(frozen=True)
-class Signal:
-    """A great-answer or negative signal of one question; `id` is what the feedback row stores."""
-
-    id: str
-    kind: str  # "great" | "negative"
-    text: str
+ERR_TOO_LONG = "Please keep this to {limit} characters (it has {n}); shorten it and submit again."
+# The max_length of every text input of the feedback modal (blocks.feedback declares it).
+TEXT_MAX_CHARS = 3000
 
 
 @dataclass
@@ -69,19 +60,8 @@ class FeedbackForm:
 
 def covered_categories(kit: dict[str, Any], rubric: dict[str, Any]) -> list[Category]:
     """Rubric categories the kit's questions probe, in rubric order (all of them for an empty kit)."""
-    known = {str(c["key"]): c for c in rubric.get("categories", [])}
-    asked = [str(q.get("category_key") or "") for q in kit.get("questions", [])]
-    keys = list(dict.fromkeys(k for k in asked if k)) or list(known)
-    ordered = [k for k in known if k in keys] + [k for k in keys if k not in known]
-    names = {str(q.get("category_key")): str(q.get("category_name") or "") for q in kit.get("questions", [])}
-    return [
-        Category(
-            key=k,
-            name=str(known.get(k, {}).get("name") or names.get(k) or k),
-            description=str(known.get(k, {}).get("description") or ""),
-        )
-        for k in ordered
-    ]
+    known = rubric_categories(rubric)
+    return kit_categories(kit, known) if kit.get("questions") else known
 
 
 def scale(rubric: dict[str, Any]) -> list[tuple[str, str]]:
@@ -111,13 +91,23 @@ class FormErrors:
     ratings: dict[str, str] = field(default_factory=dict)  # category key -> message
     recommendation: str | None = None
     summary: str | None = None
+    private_note: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)  # question slug -> message
 
     def __bool__(self) -> bool:
-        return bool(self.ratings or self.recommendation or self.summary)
+        return bool(self.ratings or self.recommendation or self.summary or self.private_note or self.notes)
+
+
+def _too_long(text: str) -> str | None:
+    return ERR_TOO_LONG.format(limit=TEXT_MAX_CHARS, n=len(text)) if len(text) > TEXT_MAX_CHARS else None
 
 
 def validate(form: FeedbackForm, categories: Iterable[Category], rubric: dict[str, Any]) -> FormErrors:
-    """The form's problems; empty (falsy) when it can be submitted."""
+    """The form's problems; empty (falsy) when it can be submitted.
+
+    The modal is not trusted: texts over the `max_length` it declares are refused here too. Ratings
+    of categories the form does not show are not errors: `restrict` drops them before anything is kept.
+    """
     errors = FormErrors()
     allowed = {key for key, _ in scale(rubric)}
     for c in categories:
@@ -125,9 +115,38 @@ def validate(form: FeedbackForm, categories: Iterable[Category], rubric: dict[st
             errors.ratings[c.key] = ERR_RATING.format(no_signal=no_signal_label(rubric))
     if form.recommendation not in set(RECOMMENDATION_LABELS):
         errors.recommendation = ERR_RECOMMENDATION
-    if len(form.summary.strip()) < SUMMARY_MIN_CHARS:
+    errors.summary = _too_long(form.summary)
+    if errors.summary is None and len(form.summary.strip()) < SUMMARY_MIN_CHARS:
         errors.summary = ERR_SUMMARY
+    errors.private_note = _too_long(form.private_note)
+    errors.notes = {slug: e for slug, note in form.question_notes.items() if (e := _too_long(note))}
     return errors
+
+
+def restrict(
+    form: FeedbackForm,
+    categories: Iterable[Category],
+    signal_ids: Collection[str],
+    note_slugs: Collection[str],
+) -> FeedbackForm:
+    """Only what the form offers: ratings of its categories, its signals, notes on its questions."""
+    keys = {c.key for c in categories}
+    return replace(
+        form,
+        ratings={k: v for k, v in form.ratings.items() if k in keys},
+        signals=[s for s in dict.fromkeys(form.signals) if s in signal_ids],
+        question_notes={k: v for k, v in form.question_notes.items() if k in note_slugs},
+    )
+
+
+def clipped(form: FeedbackForm) -> FeedbackForm:
+    """A draft's texts cut to what the modal accepts back as an initial value."""
+    return replace(
+        form,
+        summary=form.summary[:TEXT_MAX_CHARS],
+        private_note=form.private_note[:TEXT_MAX_CHARS],
+        question_notes={k: v[:TEXT_MAX_CHARS] for k, v in form.question_notes.items()},
+    )
 
 
 def owes_feedback(role: str, declined: bool) -> bool:

@@ -6,7 +6,7 @@ Every function works inside the caller's session (one unit of work per Slack req
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import and_, select
@@ -18,12 +18,14 @@ from bot.db import IMMEDIATE
 from bot.delivery import planner
 from bot.delivery.plan_logic import iso
 from bot.digest import service as digest_service
+from bot.feedback.focus_logic import Category, Signal, checklist, form_categories
 from bot.feedback.logic import (
-    Category,
     FeedbackForm,
     FormErrors,
-    covered_categories,
+    clipped,
     form_is_open,
+    question_signals,
+    restrict,
     validate,
 )
 from models import (
@@ -65,10 +67,20 @@ class FeedbackInvalid(Exception):
 
 @dataclass
 class FormContext:
+    """A panelist's form: what it rates (`categories`) and the checklist of a form without questions."""
+
     interview: Interview
     seat: PanelSeat
     feedback: Feedback | None
     categories: list[Category]
+    checklist: list[Signal] = field(default_factory=list)
+
+    def offered(self, form: FeedbackForm) -> FeedbackForm:
+        """Only what this form shows: other categories' ratings, signals and notes are never kept."""
+        questions = list(self.seat.kit.get("questions") or [])
+        signals = {s.id for q in questions for s in question_signals(q)} | {s.id for s in self.checklist}
+        notes = {str(q.get("slug")) for q in questions}
+        return restrict(form, self.categories, signals, notes)
 
 
 @dataclass(frozen=True)
@@ -130,7 +142,10 @@ def load_form(
             f"{slack_date(interview.starts_at)}. See you then!",
             title="Not open yet",
         )
-    return FormContext(interview, seat, feedback, covered_categories(seat.kit, cl.rubric))
+    categories = form_categories(seat.kit, cl.rubric, interview.guidance, interview.stage_key)
+    return FormContext(
+        interview, seat, feedback, categories, checklist(interview.guidance, categories, seat.kit)
+    )
 
 
 def form_of(feedback: Feedback | None) -> FeedbackForm:
@@ -175,10 +190,11 @@ def save_draft(
 ) -> Feedback | None:
     """Keep what was typed when the modal is closed; a submitted scorecard is never overwritten by it."""
     _write_lock(session)
-    row = _row(session, load_form(session, interview_id, user, now, lock=True), now)
+    ctx = load_form(session, interview_id, user, now, lock=True)
+    row = _row(session, ctx, now)
     if row.status == FeedbackStatus.SUBMITTED:
         return None  # an edit that was closed without submitting is dropped; the submitted version stays
-    _apply(row, form)
+    _apply(row, clipped(ctx.offered(form)))
     row.updated_at = now
     session.flush()
     return row
@@ -192,6 +208,7 @@ def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, n
     """
     _write_lock(session, BEFORE_ACK)
     ctx = load_form(session, interview_id, user, now, lock=True)
+    form = ctx.offered(form)
     errors = validate(form, ctx.categories, ctx.interview.candidate_loop.rubric)
     if errors:
         raise FeedbackInvalid(errors)

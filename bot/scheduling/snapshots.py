@@ -1,23 +1,44 @@
-"""Content frozen at scheduling time: what renders later reads these, never the live content tables."""
+"""Content frozen at scheduling time: what renders later reads these, never the live content tables.
+
+Focus lives in two of them: the candidate loop's rubric snapshot holds each stage's own `focus`, and
+an interview's guidance holds its type's focus and the type's own rubric. Snapshots taken before
+focus existed have neither, and bot/feedback/focus_logic.py then rates as it did before.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from models import InterviewType, Loop, QuestionSet
+from bot.feedback.focus_logic import short_label
+from models import InterviewType, Loop, QuestionSet, Rubric
+
+
+def _categories(r: Rubric) -> list[dict[str, Any]]:
+    return [
+        {
+            "key": c.key,
+            "name": c.name,
+            "short": c.short or short_label(c.name),
+            "description": c.description,
+            "attributes": list(c.attributes),
+            "rubric": r.slug,
+        }
+        for c in r.categories
+    ]
 
 
 def rubric_snapshot(loop: Loop) -> dict[str, Any]:
-    """The loop's rubric as frozen into a candidate loop."""
+    """The loop's rubric (and its stages' focus) as frozen into a candidate loop."""
     r = loop.rubric
     return {
         "slug": r.slug,
         "name": r.name,
         "scale": [dict(level) for level in r.scale],
         "no_signal_label": r.no_signal_label,
-        "categories": [
-            {"key": c.key, "name": c.name, "description": c.description, "attributes": list(c.attributes)}
-            for c in r.categories
+        "categories": _categories(r),
+        "stages": [
+            {"key": s.key, "name": s.name, "required": s.required, "focus": list(s.focus) or None}
+            for s in loop.stages
         ],
         "role": loop.role,
         "loop_name": loop.name,
@@ -25,8 +46,15 @@ def rubric_snapshot(loop: Loop) -> dict[str, Any]:
     }
 
 
+def _type_focus(kind: InterviewType) -> list[str] | None:
+    if kind.focus:
+        return list(kind.focus)
+    return [c.key for c in kind.rubric.categories] if kind.rubric else None
+
+
 def guidance_snapshot(kind: InterviewType, duration_minutes: int) -> dict[str, Any]:
-    """An interview type's guidance as frozen into an interview."""
+    """An interview type's guidance, focus and own rubric as frozen into an interview."""
+    own = kind.rubric
     return {
         "type_slug": kind.slug,
         "type_name": kind.name,
@@ -37,6 +65,10 @@ def guidance_snapshot(kind: InterviewType, duration_minutes: int) -> dict[str, A
         "look_for": list(kind.look_for),
         "resources": [dict(r) for r in kind.resources],
         "panel": [dict(p) for p in kind.panel],
+        "focus": _type_focus(kind),
+        "rubric": {"slug": own.slug, "name": own.name, "categories": _categories(own)} if own else None,
+        "example_questions": list(kind.example_questions),
+        "lead_drives": kind.lead_drives,
     }
 
 

@@ -232,3 +232,53 @@ def submitted_feedback(
     s.add(fb)
     s.flush()
     return fb
+
+
+# --- Focus: a type's own rubric, its focus and checklist, frozen into an interview's guidance ---
+
+VALUES_RUBRIC: dict[str, Any] = {
+    "slug": "values",
+    "name": "Company values",
+    "categories": [
+        {
+            "key": "initiative",
+            "name": "Takes initiative beyond their scope?",
+            "short": "Initiative",
+            "description": "Fixes what nobody owns.",
+            "attributes": ["Solved a problem outside their job"],
+            "rubric": "values",
+        },
+        {
+            "key": "candor",
+            "name": "Gives candid feedback?",
+            "short": "Candor",
+            "description": "",
+            "attributes": ["Gave feedback nobody asked for", "Acted on feedback"],
+            "rubric": "values",
+        },
+    ],
+}
+EMPTY_KIT: dict[str, Any] = {"slug": "", "name": "", "questions": []}
+
+
+def focus_guidance(focus: list[str] | None = None, **kw: Any) -> dict[str, Any]:
+    """The guidance snapshot of a values interview: its own rubric, its focus, what to look for."""
+    g: dict[str, Any] = {
+        **GUIDANCE,
+        "type_slug": "values",
+        "type_name": "Values interview",
+        "guidance_during": ["Keep the last five minutes for their questions"],
+        "look_for": ["Took the initiative on something outside their scope"],
+        "focus": focus if focus is not None else ["initiative", "candor"],
+        "rubric": VALUES_RUBRIC,
+        "example_questions": ["Tell us about a problem you fixed that was not your job."],
+        "lead_drives": False,
+    }
+    g.update(kw)
+    return g
+
+
+def with_stages(rubric: dict[str, Any], focus: dict[str, list[str] | None]) -> dict[str, Any]:
+    """A rubric snapshot with stages (in the given order) and each stage's own focus."""
+    stages = [{"key": k, "name": k.title(), "required": True, "focus": f} for k, f in focus.items()]
+    return {**rubric, "stages": stages}

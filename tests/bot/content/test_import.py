@@ -145,6 +145,7 @@ def test_a_category_renamed_in_the_rubric_and_its_questions_imports(session: Ses
     questions = folder / "questions.yaml"
     moved = questions.read_text().count("category: operations")
     questions.write_text(questions.read_text().replace("category: operations", "category: ops"))
+    edit(folder / "interview-type.yaml", "running-the-team, operations,", "running-the-team, ops,")
     bundle = load_content([root])
     assert bundle.problems == []
     import_bundle(session, bundle)  # refused before: the old category was checked before questions moved

@@ -25,7 +25,7 @@ def test_examples_are_valid_without_warnings() -> None:
 def test_cli_validate_passes_on_examples() -> None:
     result = CliRunner().invoke(main, ["content", "validate", str(EXAMPLES)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("ok: 3 rubrics")
+    assert result.output.splitlines()[-1].startswith("ok: 6 rubrics")
 
 
 def test_typo_in_a_slug_is_reported_at_the_reference(tmp_path: Path) -> None:
@@ -37,15 +37,16 @@ def test_typo_in_a_slug_is_reported_at_the_reference(tmp_path: Path) -> None:
     ]
 
 
-def test_typo_in_a_question_of_a_set_also_warns_about_coverage(tmp_path: Path) -> None:
+def test_typo_in_a_question_of_a_set_also_warns_about_the_stage_focus(tmp_path: Path) -> None:
     root = copy_examples(tmp_path)
     questions = root / "infrastructure-manager" / "questions.yaml"
+    loop = root / "infrastructure-manager" / "loop.yaml"
     line = edit(questions, "  - im-automate-toil\n", "  - im-automate-tol\n")
-    first = line_of(questions, "questions:", after="slug: im-set-a")
+    stage = line_of(loop, "question_sets: [im-set-a")
     assert messages(root) == [
         f"{questions}:{line}: questions.3: unknown question 'im-automate-tol'",
-        f"{questions}:{first}: warning: questions: no question covers category 'operations' "
-        "(Outstanding operationally?) of rubric 'infrastructure-manager'",
+        f"{loop}:{stage}: warning: stages.3.question_sets.0: question set 'im-set-a' has no question on "
+        "'operations' (Outstanding operationally?), which stage 'team-interviews' assesses",
     ]
 
 

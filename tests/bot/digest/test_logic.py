@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.digest import logic as dl
+from bot.feedback.focus_logic import Category, rubric_categories
 from tests.support.factories import RUBRIC_SNAPSHOT
 
 END = datetime(2026, 12, 1, 16, 0, tzinfo=UTC)
@@ -55,7 +56,7 @@ def test_matrix_has_a_row_per_category_and_a_column_per_scorecard() -> None:
     ]
     facts = dl.summarize(RUBRIC_SNAPSHOT, [], cards, NOW)
     assert [c.label for c in facts.columns] == ["A", "B"]
-    assert facts.rows == [
+    assert [(r.category.name, r.cells) for r in facts.rows] == [
         ("Ability to learn and teach", ["SY", "N"]),
         ("Building systems", ["—", "SN"]),
         ("Effective team member", ["·", "·"]),
@@ -109,14 +110,15 @@ def test_column_labels_go_past_z() -> None:
     assert [dl.column_label(n) for n in (0, 25, 26, 27, 51, 52)] == ["A", "Z", "AA", "AB", "AZ", "BA"]
 
 
-def test_matrix_lines_align_and_cut_long_category_names() -> None:
+def test_matrix_lines_align_and_cut_long_category_names_between_words() -> None:
     rubric = {
         **RUBRIC_SNAPSHOT,
         "categories": [{"key": "x", "name": "A very long category name indeed here"}],
     }
     facts = dl.summarize(rubric, [], [card("U1", "yes", {"x": "strong_yes"}), card("U2", "no")], NOW)
+    assert facts.rows[0].category.short == "A very long…"
     header, row = dl.matrix_lines(facts, 0, 8, name_width=10)
-    assert row.startswith("A very lo… SY")
+    assert row.startswith("A very…    SY")
     assert row.endswith("·")
     assert header.index("A") == row.index("SY")
     assert header.index("B") == row.index("·")
@@ -125,7 +127,7 @@ def test_matrix_lines_align_and_cut_long_category_names() -> None:
 def test_minimal_rubric_snapshot_without_names_still_works() -> None:
     rubric = {"scale": RUBRIC_SNAPSHOT["scale"], "categories": [{"key": "learn"}]}
     facts = dl.summarize(rubric, [seat("U1")], [], NOW)
-    assert facts.rows == [("learn", [])]
+    assert [(r.category.name, r.cells) for r in facts.rows] == [("learn", [])]
     assert facts.unassessed == ["learn"]
     assert [s.user for s in facts.missing] == ["U1"]
 
@@ -136,4 +138,43 @@ def test_hours_reads_naturally() -> None:
         "1 hour",
         "2 hours",
         "2 days",
+    ]
+
+
+def test_a_category_outside_a_scorecards_focus_is_blank_and_does_not_count_as_assessed() -> None:
+    values = dl.Card(seat("U1"), "yes", {"learn": "yes", "team": "no_signal"}, END, frozenset({"team"}))
+    kit = dl.Card(seat("U2"), "yes", {"build": "strong_yes"}, END, frozenset({"learn", "build"}))
+    facts = dl.summarize(RUBRIC_SNAPSHOT, [], [values, kit], NOW)
+    assert [(r.category.key, r.cells) for r in facts.rows] == [
+        ("learn", ["", "·"]),
+        ("build", ["", "SY"]),
+        ("team", ["—", ""]),
+    ]
+    # U1's "learn" is outside its focus and U2 did not rate it; "team" was only "no signal".
+    assert facts.unassessed == ["Ability to learn and teach", "Effective team member"]
+
+
+def test_columns_follow_the_stage_order_then_the_interviews_time() -> None:
+    def at(user: str, stage: int, hours: int, position: int = 0) -> dl.Card:
+        s = dl.Seat(hours, user, "interviewer", "x", END + timedelta(hours=hours), stage, position)
+        return dl.Card(s, "yes", {}, END + timedelta(hours=50 - hours))
+
+    cards = [at("late-stage", 3, 1), at("second", 1, 5, 1), at("first", 1, 5, 0), at("earlier", 1, 2)]
+    facts = dl.summarize(RUBRIC_SNAPSHOT, [], cards, NOW)
+    assert [c.card.seat.user for c in facts.columns] == ["earlier", "first", "second", "late-stage"]
+
+
+def test_matrix_lines_group_rows_by_rubric_under_its_name() -> None:
+    learn = dl.Card(seat("U1"), "yes", {"learn": "yes", "x": "no"}, END)
+    scorecard = [
+        *rubric_categories(RUBRIC_SNAPSHOT)[:1],
+        Category("x", "Values thing", short="Values", rubric="values", rubric_name="Company values"),
+    ]
+    facts = dl.summarize(RUBRIC_SNAPSHOT, [], [learn], NOW, scorecard=scorecard)
+    assert dl.matrix_lines(facts, 0, 8) == [
+        "                    A",
+        "Engineering",
+        "  Ability to learn… Y",
+        "Company values",
+        "  Values            N",
     ]

@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 from bot.feedback.logic import (
     ERR_RECOMMENDATION,
     ERR_SUMMARY,
+    TEXT_MAX_CHARS,
     Category,
     FeedbackForm,
     SeatFacts,
+    clipped,
     covered_categories,
     form_is_open,
     may_see_feedback,
     owes_feedback,
     question_signals,
+    restrict,
     scale,
     validate,
 )
@@ -23,11 +26,13 @@ from tests.support.factories import RUBRIC_SNAPSHOT, kit, kit_question
 
 def test_covered_categories_follow_rubric_order_and_keep_unknown_ones() -> None:
     k = kit(questions=[kit_question("a", "build"), kit_question("b", "learn"), kit_question("c", "extra")])
-    assert covered_categories(k, RUBRIC_SNAPSHOT) == [
-        Category("learn", "Ability to learn and teach", "Curiosity."),
-        Category("build", "Building systems", "Design."),
-        Category("extra", "extra", ""),
+    found = covered_categories(k, RUBRIC_SNAPSHOT)
+    assert [(c.key, c.name, c.description, c.rubric) for c in found] == [
+        ("learn", "Ability to learn and teach", "Curiosity.", "eng"),
+        ("build", "Building systems", "Design.", "eng"),
+        ("extra", "extra", "", ""),
     ]
+    assert [c.short for c in found] == ["Ability to learn…", "Building systems", "extra"]
 
 
 def test_an_empty_kit_rates_the_whole_rubric() -> None:
@@ -59,6 +64,47 @@ def test_validate_names_each_missing_piece_by_field() -> None:
         ratings={"learn": "no_signal", "build": "strong_no"}, recommendation="strong_no", summary="s" * 30
     )
     assert not validate(ok, cats, RUBRIC_SNAPSHOT)
+
+
+def test_texts_over_the_modals_max_length_are_refused_field_by_field() -> None:
+    cats = [Category("learn", "L")]
+    long = "x" * (TEXT_MAX_CHARS + 1)
+    form = FeedbackForm(
+        ratings={"learn": "yes"},
+        recommendation="yes",
+        summary=long,
+        private_note=long,
+        question_notes={"q1": long, "q2": "fine"},
+    )
+    errors = validate(form, cats, RUBRIC_SNAPSHOT)
+    assert errors.summary is not None
+    assert f"{TEXT_MAX_CHARS} characters (it has {len(long)})" in errors.summary
+    assert errors.private_note == errors.summary
+    assert set(errors.notes) == {"q1"}
+    exact = FeedbackForm(
+        ratings={"learn": "yes"}, recommendation="yes", summary="s" * TEXT_MAX_CHARS, private_note="p"
+    )
+    assert not validate(exact, cats, RUBRIC_SNAPSHOT)
+
+
+def test_restrict_keeps_only_what_the_form_offers() -> None:
+    form = FeedbackForm(
+        ratings={"learn": "yes", "operations": "strong_yes"},
+        signals=["great:q:0", "look:9", "great:q:0", "look:0"],
+        question_notes={"q": "note", "forged": "x"},
+        summary="kept",
+    )
+    kept = restrict(form, [Category("learn", "L")], {"great:q:0", "look:0"}, {"q"})
+    assert kept.ratings == {"learn": "yes"}
+    assert kept.signals == ["great:q:0", "look:0"]
+    assert kept.question_notes == {"q": "note"}
+    assert kept.summary == "kept"
+
+
+def test_a_draft_is_clipped_to_what_the_modal_accepts_back() -> None:
+    long = "y" * (TEXT_MAX_CHARS + 50)
+    draft = clipped(FeedbackForm(summary=long, private_note=long, question_notes={"q": long}))
+    assert len(draft.summary) == len(draft.private_note) == len(draft.question_notes["q"]) == TEXT_MAX_CHARS
 
 
 def test_snapshot_ignores_order_and_empty_notes() -> None:

@@ -79,7 +79,8 @@ def test_schedule_example_builds_rows_snapshots_and_deliveries(content: Session,
     assert team1.guidance["type_slug"] == "infra-manager-technical"
     assert set(team1.guidance) == {
         "type_slug", "type_name", "duration_minutes", "candidate_prep", "must_do_before",
-        "guidance_during", "look_for", "resources", "panel",
+        "guidance_during", "look_for", "resources", "panel", "focus", "rubric", "example_questions",
+        "lead_drives",
     }  # fmt: skip
     assert [(s.user_id, s.role, s.kit["slug"]) for s in team1.panel + team2.panel] == [
         ("U0ALICE", "lead", "im-set-a"),
