@@ -15,7 +15,7 @@ if [ -n "${LOOPBOT_CONTENT_DIR:-}" ]; then
   # Your own content (mounted from git) is the source of truth: imported on every start. The bundled
   # examples only seed an empty database, so they never overwrite what you imported since.
   case "$LOOPBOT_CONTENT_DIR" in
-    /app/examples/*) loopbot content import --if-empty "$LOOPBOT_CONTENT_DIR" ;;
+    /app/examples/*) loopbot content import --if-empty --placeholder-people "$LOOPBOT_CONTENT_DIR" ;;
     *) loopbot content import "$LOOPBOT_CONTENT_DIR" ;;
   esac
 fi

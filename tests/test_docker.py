@@ -127,7 +127,7 @@ def test_entrypoint_seeds_from_the_examples_only_when_the_database_is_empty(tmp_
         assert result.returncode == 0, result.stderr
     assert log.read_text().splitlines() == [
         "db upgrade",
-        "content import --if-empty /app/examples/content",
+        "content import --if-empty --placeholder-people /app/examples/content",
         "serve",
         "db upgrade",
         "content import /app/content",

@@ -21,6 +21,7 @@ ALLOWED_SCOPES = {
     "groups:history": r"conversations_replies",  # ... and in a private one
     "commands": r"app\.command\(\"/loop\"\)",
     "users:read": r"users_info",
+    "users:read.email": r"users_lookupByEmail",  # people named by email in content files
     "channels:read": r"conversations_info",  # is loopbot in the hiring channel
     "groups:read": r"conversations_info",  # ... a private one
 }

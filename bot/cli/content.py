@@ -54,15 +54,41 @@ def validate(paths: tuple[Path, ...]) -> None:
 @content.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--if-empty", is_flag=True, help="Import only when the database has no loops yet.")
-def import_(paths: tuple[Path, ...], if_empty: bool) -> None:
-    """Validate, then upsert everything by slug in one transaction (DATABASE_URL); all or nothing."""
+@click.option(
+    "--placeholder-people",
+    is_flag=True,
+    help="Keep member ids Slack does not know, with a warning (for seeding the bundled examples).",
+)
+def import_(paths: tuple[Path, ...], if_empty: bool, placeholder_people: bool) -> None:
+    """Validate, then upsert everything by slug in one transaction (DATABASE_URL); all or nothing.
+
+    People named by email are looked up in the workspace (SLACK_BOT_TOKEN), and with a token every
+    recruiter and hiring manager must be a member: an unknown one is an error at its line.
+    """
     from bot.db import opened
 
     with opened(load_settings().database_url) as factory:
-        _import(factory, paths, if_empty)
+        _import(factory, paths, if_empty, placeholder_people)
 
 
-def _import(factory: sessionmaker[Session], paths: tuple[Path, ...], if_empty: bool) -> None:
+def _people(bundle: Bundle, placeholder_people: bool) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import make_client
+    from bot.content.people import offline, resolve_people, slack_lookup
+
+    settings = load_settings()
+    lookup = slack_lookup(make_client(settings)) if settings.slack_bot_token else offline
+    try:
+        resolve_people(bundle, lookup, unknown_is_warning=placeholder_people)
+    except (SlackApiError, OSError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+        raise click.ClickException(f"cannot look people up in Slack ({reason}); nothing imported") from None
+
+
+def _import(
+    factory: sessionmaker[Session], paths: tuple[Path, ...], if_empty: bool, placeholder: bool
+) -> None:
     from bot.content.importer import ContentImportError, database_has_loops, import_bundle
 
     if if_empty:
@@ -71,6 +97,8 @@ def _import(factory: sessionmaker[Session], paths: tuple[Path, ...], if_empty: b
                 click.echo("content: the database already has loops; nothing imported (--if-empty)")
                 return
     bundle = load_content(paths)
+    if not bundle.errors:
+        _people(bundle, placeholder)
     _report(bundle)
     if bundle.errors:
         raise click.ClickException(f"{len(bundle.errors)} error(s); nothing imported")

@@ -19,10 +19,10 @@ from bot.content.schema_parts import (
     Key,
     Name,
     PanelRoleShape,
+    Person,
     Resource,
     ScaleLevel,
     Slug,
-    UserId,
     distinct,
     unique,
 )
@@ -225,8 +225,8 @@ class LoopDoc(Item):
         "rubrics its interview types bring."
     )
     hiring_channel: ChannelId = Field("", description="Where the digest goes (scheduling may override).")
-    hiring_manager: UserId = Field("", description="Gets escalations and the private notes.")
-    recruiter: UserId = Field("", description="Gets escalations and declines.")
+    hiring_manager: Person = Field("", description="Gets escalations and the private notes.")
+    recruiter: Person = Field("", description="Gets escalations and declines.")
     stages: list[Stage] = Field(min_length=1, description="The interview plan, in order.")
 
     @field_validator("stages")

@@ -27,6 +27,21 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 UserId = Annotated[
     str, Field(pattern=r"^([UW][A-Z0-9]{2,31})?$", description="A Slack user id, e.g. U0123ABCD.")
 ]
+# A person named in a content file: their Slack member id, or their email in the workspace (looked up
+# with users.lookupByEmail when the content is imported).
+EMAIL_PATTERN = r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+"
+PERSON_PATTERN = rf"^(([UW][A-Z0-9]{{2,31}})|({EMAIL_PATTERN}))?$"
+Person = Annotated[
+    str,
+    Field(
+        pattern=PERSON_PATTERN,
+        max_length=254,
+        description=(
+            "A Slack member id (U0123ABCD: profile, then Copy member ID) or the person's email in the "
+            "workspace (rita@example.com), looked up when the content is imported."
+        ),
+    ),
+]
 ChannelId = Annotated[
     str, Field(pattern=r"^([CG][A-Z0-9]{2,31})?$", description="A Slack channel id, e.g. C0123ABCD.")
 ]

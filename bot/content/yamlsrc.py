@@ -21,6 +21,7 @@ from ruamel.yaml.events import (
 )
 
 from bot.content.schema import DUPLICATE
+from bot.content.schema_parts import PERSON_PATTERN
 
 # Hostile files are refused before they cost anything: content and schedule files are a few kB
 # (the largest example is 9 kB, about 450 YAML nodes, nested 5 deep), so these leave ample room.
@@ -39,6 +40,7 @@ _PATTERN_HINTS = {
     r"^([CG][A-Z0-9]{2,31})?$": "should be a Slack channel id like C0123ABCD",
     r"^[UW][A-Z0-9]{2,31}$": "should be a Slack user id like U0123ABCD",
     r"^[CG][A-Z0-9]{2,31}$": "should be a Slack channel id like C0123ABCD",
+    PERSON_PATTERN: "should be a Slack member id like U0123ABCD or an email like rita@example.com",
 }
 
 

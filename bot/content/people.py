@@ -1,0 +1,95 @@
+"""People named in content: emails become Slack member ids, and unknown people are problems at their line.
+
+Content files may name a recruiter or hiring manager by email (`rita@example.com`); importing looks each one
+up with users.lookupByEmail (scope users:read.email). When Slack can be asked, member ids are checked too
+(users.info), so a typo or a deactivated account is an import error, not a failed escalation weeks later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.content.bundle import Bundle, Item
+from bot.content.schema import LoopDoc
+
+PEOPLE_FIELDS = ("recruiter", "hiring_manager")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A looked-up person: their member id, or why there is none."""
+
+    user_id: str = ""
+    problem: str = ""
+
+
+Lookup = Callable[[str], Found]
+
+
+def is_email(value: str) -> bool:
+    return "@" in value
+
+
+def slack_lookup(client: WebClient) -> Lookup:
+    """Look people up in the workspace: an email with users.lookupByEmail, a member id with users.info."""
+
+    def lookup(who: str) -> Found:
+        try:
+            if is_email(who):
+                user = client.users_lookupByEmail(email=who)["user"]
+            else:
+                user = client.users_info(user=who)["user"]
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            if error in ("users_not_found", "user_not_found"):
+                return Found(
+                    problem=f"no member of the workspace is {who!r}: check it, or use their member id"
+                )
+            raise
+        if user.get("deleted"):
+            return Found(
+                problem=f"{user.get('real_name') or who} ({who}) is deactivated in Slack: name someone else"
+            )
+        return Found(user_id=str(user["id"]))
+
+    return lookup
+
+
+def offline(who: str) -> Found:
+    """No Slack to ask: member ids pass as written, emails cannot be resolved."""
+    if is_email(who):
+        return Found(
+            problem=f"{who!r} is an email: set SLACK_BOT_TOKEN so loopbot can look it up, or use a member id"
+        )
+    return Found(user_id=who)
+
+
+def resolve_people(bundle: Bundle, lookup: Lookup, unknown_is_warning: bool = False) -> None:
+    """Replace emails in the loops by member ids; each unknown person becomes a problem at its line.
+
+    `unknown_is_warning`: an unknown member id is kept with a warning (seeding the bundled examples,
+    whose people are placeholders); an email that cannot be resolved is an error either way.
+    """
+    cache: dict[str, Found] = {}
+    for slug, item in list(bundle.loops.items()):
+        changes: dict[str, str] = {}
+        for field in PEOPLE_FIELDS:
+            who = str(getattr(item.model, field) or "")
+            if not who:
+                continue
+            if who not in cache:
+                cache[who] = lookup(who)
+            found = cache[who]
+            if found.problem:
+                warning = unknown_is_warning and not is_email(who)
+                bundle.problems.append(item.doc.problem((field,), found.problem, warning=warning))
+            elif found.user_id != who:
+                changes[field] = found.user_id
+        if changes:
+            bundle.loops[slug] = Item(
+                item.doc, LoopDoc.model_validate({**item.model.model_dump(), **changes})
+            )
