@@ -24,6 +24,7 @@ ALLOWED_SCOPES = {
     "users:read.email": r"users_lookupByEmail",  # people named by email in content files
     "channels:read": r"conversations_info",  # is loopbot in the hiring channel
     "groups:read": r"conversations_info",  # ... a private one
+    "channels:join": r"conversations_join",  # joining a public hiring channel
 }
 SOURCE = "\n".join(
     path.read_text()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.bundle import Bundle
@@ -71,19 +72,44 @@ def import_(paths: tuple[Path, ...], if_empty: bool, placeholder_people: bool) -
         _import(factory, paths, if_empty, placeholder_people)
 
 
-def _people(bundle: Bundle, placeholder_people: bool) -> None:
+def _slack_checks(bundle: Bundle, placeholder_people: bool) -> None:
+    """People looked up, and loopbot in every hiring channel (joined if public), when Slack can be asked."""
     from slack_sdk.errors import SlackApiError
 
     from bot.app import make_client
     from bot.content.people import offline, resolve_people, slack_lookup
 
     settings = load_settings()
-    lookup = slack_lookup(make_client(settings)) if settings.slack_bot_token else offline
+    client = make_client(settings) if settings.slack_bot_token else None
     try:
-        resolve_people(bundle, lookup, unknown_is_warning=placeholder_people)
+        resolve_people(
+            bundle, slack_lookup(client) if client else offline, unknown_is_warning=placeholder_people
+        )
+        if client is not None:
+            _channels(client, bundle)
     except (SlackApiError, OSError) as exc:
         reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
-        raise click.ClickException(f"cannot look people up in Slack ({reason}); nothing imported") from None
+        raise click.ClickException(f"cannot ask Slack ({reason}); nothing imported") from None
+
+
+def _channels(client: WebClient, bundle: Bundle) -> None:
+    """A warning at each loop whose hiring channel loopbot cannot post in (scheduling refuses it)."""
+    from bot.channels.membership import ensure_member
+
+    seen: dict[str, str] = {}
+    for item in bundle.loops.values():
+        channel = item.model.hiring_channel
+        if not channel:
+            continue
+        if channel not in seen:
+            found = ensure_member(client, channel)
+            seen[channel] = found.problem
+            if found.joined:
+                click.echo(
+                    f"loopbot joined #{found.name} ({channel}), the hiring channel of {item.model.slug}"
+                )
+        if seen[channel]:
+            bundle.problems.append(item.doc.problem(("hiring_channel",), seen[channel], warning=True))
 
 
 def _import(
@@ -98,7 +124,7 @@ def _import(
                 return
     bundle = load_content(paths)
     if not bundle.errors:
-        _people(bundle, placeholder)
+        _slack_checks(bundle, placeholder)
     _report(bundle)
     if bundle.errors:
         raise click.ClickException(f"{len(bundle.errors)} error(s); nothing imported")
