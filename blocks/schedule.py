@@ -32,6 +32,8 @@ from blocks import limits
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.schedule_form import (
     AUTO,
+    CANDIDATE_MAX,
+    MAX_INTERVIEWS,
     ChangeMeta,
     Choices,
     InterviewForm,
@@ -39,11 +41,10 @@ from blocks.schedule_form import (
     ScheduleForm,
     ScheduleMeta,
 )
-from blocks.text import esc, mention, slack_date
+from blocks.text import esc_name, mention, slack_date
 from models import Interview
 
 FIELD = ActionId.SCHEDULE_FIELD
-MAX_INTERVIEWS = 7
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[Option]:
@@ -145,7 +146,10 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
             block_id=BlockId.CANDIDATE,
             label="Candidate name",
             element=PlainTextInputElement(
-                action_id=FIELD, initial_value=form.candidate or None, max_length=200, placeholder="Full name"
+                action_id=FIELD,
+                initial_value=form.candidate or None,
+                max_length=CANDIDATE_MAX,
+                placeholder="Full name",
             ),
         ),
         InputBlock(
@@ -204,7 +208,7 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
 
 def scheduled_view(candidate: str, interviews: list[Interview]) -> View:
     """The confirmation that replaces the modal once the loop is scheduled."""
-    lines = [f":white_check_mark: *{esc(candidate)}* is scheduled:"]
+    lines = [f":white_check_mark: *{esc_name(candidate)}* is scheduled:"]
     for i in interviews:
         panel = ", ".join(f"{mention(s.user_id)} ({kt.role_name(s.role).lower()})" for s in i.panel)
         lines.append(f"• {kt.type_name(i)} on {slack_date(i.starts_at)}: {panel}")

@@ -11,13 +11,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from blocks import limits
 from blocks.ids import BlockId
+from bot.guard.inputs import MAX_ID, is_channel_id, is_user_id
 from models import PanelRole
 
 AUTO = "auto"
+MAX_INTERVIEWS = 7  # interview groups one scheduling modal holds (it has 100 blocks)
+CANDIDATE_MAX = 200  # the candidate input's max_length, as the modal declares it
 ROLE_BLOCKS = {
     PanelRole.LEAD: BlockId.LEAD,
     PanelRole.INTERVIEWER: BlockId.INTERVIEWERS,
@@ -75,16 +78,16 @@ class ScheduleForm:
 
 
 class ScheduleMeta(BaseModel):
-    """The scheduling modal's private_metadata."""
+    """The scheduling modal's private_metadata; bounded, since a signed request can carry any."""
 
-    loop: str | None = None
-    count: int = 1
+    loop: str | None = Field(None, max_length=100)
+    count: int = Field(1, ge=1, le=MAX_INTERVIEWS)
 
 
 class ChangeMeta(BaseModel):
     """The move / reassign modals' private_metadata."""
 
-    interview_id: int
+    interview_id: int = Field(ge=1, le=MAX_ID)
 
 
 def _value(action: dict[str, Any]) -> Any:
@@ -109,30 +112,41 @@ def values(state: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {block: _value(next(iter(actions.values()), {})) for block, actions in state.items()}
 
 
+def _text(value: object) -> str | None:
+    """A single choice or typed text; anything else (a list where one value belongs) counts as none."""
+    return value if isinstance(value, str) and value else None
+
+
+def _users(value: object) -> list[str]:
+    """Chosen users: Slack user ids only (state_values has checked them; other kinds count as none)."""
+    return [u for u in value if is_user_id(u)] if isinstance(value, list) else []
+
+
 def parse_form(state: dict[str, dict[str, Any]], meta: ScheduleMeta) -> ScheduleForm:
-    """The scheduling form as typed so far."""
+    """The scheduling form as typed so far; `meta.count` is bounded, values of the wrong kind are dropped."""
     v = values(state)
     interviews = []
     for n in range(meta.count):
         start = v.get(f"{BlockId.START}{n}")
-        qs = v.get(f"{BlockId.QUESTION_SET}{n}")
+        qs = _text(v.get(f"{BlockId.QUESTION_SET}{n}"))
         interviews.append(
             InterviewForm(
-                stage=v.get(f"{BlockId.STAGE}{n}"),
-                type=v.get(f"{BlockId.TYPE}{n}"),
-                start=int(start) if start else None,
-                duration=str(v[f"{BlockId.DURATION}{n}"]) if v.get(f"{BlockId.DURATION}{n}") else None,
-                lead=v.get(f"{BlockId.LEAD}{n}") or [],
-                interviewers=v.get(f"{BlockId.INTERVIEWERS}{n}") or [],
-                shadows=v.get(f"{BlockId.SHADOWS}{n}") or [],
+                stage=_text(v.get(f"{BlockId.STAGE}{n}")),
+                type=_text(v.get(f"{BlockId.TYPE}{n}")),
+                start=start if isinstance(start, int) and not isinstance(start, bool) else None,
+                duration=_text(v.get(f"{BlockId.DURATION}{n}")),
+                lead=_users(v.get(f"{BlockId.LEAD}{n}")),
+                interviewers=_users(v.get(f"{BlockId.INTERVIEWERS}{n}")),
+                shadows=_users(v.get(f"{BlockId.SHADOWS}{n}")),
                 question_set=None if qs in (None, AUTO) else qs,
                 consent=bool(v.get(f"{BlockId.CONSENT}{n}")),
             )
         )
+    channel = _text(v.get(BlockId.CHANNEL))
     return ScheduleForm(
-        candidate=str(v.get(BlockId.CANDIDATE) or ""),
-        loop=v.get(BlockId.LOOP) or meta.loop,
-        channel=v.get(BlockId.CHANNEL),
+        candidate=_text(v.get(BlockId.CANDIDATE)) or "",
+        loop=_text(v.get(BlockId.LOOP)) or meta.loop,
+        channel=channel if is_channel_id(channel) else None,
         interviews=interviews,
     )
 

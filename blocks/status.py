@@ -21,7 +21,7 @@ from blocks import kit_text as kt
 from blocks import limits
 from blocks.ids import ActionId, BlockId
 from blocks.message import Message
-from blocks.text import esc, mention, slack_date
+from blocks.text import esc, esc_name, flat, mention, slack_date
 from models import CandidateLoop, Interview, InterviewStatus, PanelRole, PanelSeat
 
 Submitted = Collection[tuple[int, str]]
@@ -59,7 +59,7 @@ def interview_text(interview: Interview, submitted: Submitted, now: datetime) ->
 
 def loop_title(cl: CandidateLoop) -> str:
     role = esc(str(cl.rubric.get("role") or cl.rubric.get("loop_name") or ""))
-    return f"*{esc(cl.candidate.name)}*" + (f" · {role}" if role else "")
+    return f"*{esc_name(cl.candidate.name)}*" + (f" · {role}" if role else "")
 
 
 def loop_summary(cl: CandidateLoop, submitted: Submitted, now: datetime) -> str:
@@ -108,10 +108,22 @@ def _actions(interview: Interview) -> ActionsBlock:
     )
 
 
-def status_blocks(cl: CandidateLoop, submitted: Submitted, now: datetime, manage: bool = True) -> list[Block]:
-    """Header, then each interview with its panel; changeable interviews get move / reassign / cancel."""
+HELD_BACK = (
+    ":lock: Your own feedback on this candidate is not in yet, so the other panelists' scores, "
+    "scorecards and notes stay hidden from you until you submit yours."
+)
+
+
+def status_blocks(
+    cl: CandidateLoop, submitted: Submitted, now: datetime, manage: bool = True, sees_feedback: bool = True
+) -> list[Block]:
+    """Header, then each interview with its panel; changeable interviews get move / reassign / cancel.
+
+    Status never shows scores; `sees_feedback=False` (bot.feedback.blind, the blind rule) says why the
+    digest's scores stay hidden from this reader.
+    """
     blocks: list[Block] = [
-        HeaderBlock(text=limits.truncate(f"Status: {esc(cl.candidate.name)}", limits.HEADER_TEXT)),
+        HeaderBlock(text=limits.truncate(f"Status: {esc(flat(cl.candidate.name))}", limits.HEADER_TEXT)),
         SectionBlock(
             text=MarkdownTextObject(
                 text=limits.truncate(
@@ -128,23 +140,26 @@ def status_blocks(cl: CandidateLoop, submitted: Submitted, now: datetime, manage
         if manage and i.status == InterviewStatus.SCHEDULED and i.ends_at > now:
             blocks.append(_actions(i))
     digest = "posted in the hiring channel" if cl.digest_ts else "not posted yet"
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=f"Debrief digest: {digest}.")]))
+    note = f"Debrief digest: {digest}." + ("" if sees_feedback else f"\n{HELD_BACK}")
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=note)]))
     return blocks
 
 
-def status_message(cl: CandidateLoop, submitted: Submitted, now: datetime) -> Message:
+def status_message(
+    cl: CandidateLoop, submitted: Submitted, now: datetime, sees_feedback: bool = True
+) -> Message:
     """The status as an ephemeral message (from `/loop status`)."""
-    blocks = status_blocks(cl, submitted, now)
+    blocks = status_blocks(cl, submitted, now, sees_feedback=sees_feedback)
     if len(blocks) > limits.MESSAGE_BLOCKS:
         blocks = blocks[: limits.MESSAGE_BLOCKS - 1] + [_more()]
-    text = f"Status of {esc(cl.candidate.name)}'s loop"
+    text = f"Status of {esc_name(cl.candidate.name)}'s loop"
     limits.check_message(blocks, text)
     return Message(text=text, blocks=blocks)
 
 
-def status_view(cl: CandidateLoop, submitted: Submitted, now: datetime) -> View:
+def status_view(cl: CandidateLoop, submitted: Submitted, now: datetime, sees_feedback: bool = True) -> View:
     """The status as a modal (from App Home)."""
-    blocks = status_blocks(cl, submitted, now)
+    blocks = status_blocks(cl, submitted, now, sees_feedback=sees_feedback)
     if len(blocks) > limits.VIEW_BLOCKS:
         blocks = blocks[: limits.VIEW_BLOCKS - 1] + [_more()]
     view = View(type="modal", title="Candidate status", close="Close", blocks=blocks)
@@ -158,7 +173,8 @@ def _more() -> ContextBlock:
 
 def choose_candidate(matches: list[CandidateLoop], query: str) -> Message:
     """Several candidate loops match: list them so the user can be more specific."""
-    lines = [f"Several candidates match “{esc(query)}”. Which one? Try `/loop status` with more of the name:"]
+    echo = limits.truncate(esc(flat(query)), 100)
+    lines = [f"Several candidates match “{echo}”. Which one? Try `/loop status` with more of the name:"]
     lines += [f"• {loop_title(cl)} (loop #{cl.id})" for cl in matches[:20]]
     text = limits.truncate("\n".join(lines), limits.SECTION_TEXT)
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
+
+from bot.guard.inputs import is_user_id
+
+# mrkdwn has no escape for its formatting characters, so in a name each becomes the look-alike
+# that Slack does not format: `*Ann*` would be bold, `_x_` italic, `~x~` struck, `` `x` `` code.
+_LOOKALIKES = str.maketrans({"*": "∗", "_": "ˍ", "~": "∼", "`": "ˋ"})  # U+2217, U+02CD, U+223C, U+02CB
+# Whitespace runs, control characters, zero-width spaces and the bidi overrides that reorder a line.
+_BREAKS = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u200b\u2028-\u202e\u2060\u2066-\u2069\ufeff]+")
 
 
 def esc(value: str) -> str:
     """Escape user-supplied text for mrkdwn so `<!channel>` and links show as text and ping nobody."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def flat(value: str) -> str:
+    """One line: line breaks, tabs, control and invisible formatting characters become single spaces."""
+    return _BREAKS.sub(" ", value).strip()
+
+
+def esc_name(value: str) -> str:
+    """A person's name in mrkdwn, rendered as written on one line: escaped, formatting neutralised.
+
+    In a line like `*Architecture* with *{name}*`, a `*` or a newline in the name would otherwise end
+    the bold early or split the line.
+    """
+    return esc(flat(value)).translate(_LOOKALIKES)
 
 
 def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}") -> str:
@@ -17,5 +40,5 @@ def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}") -> st
 
 
 def mention(user_id: str) -> str:
-    """A user mention; ids come from Slack, never from free text."""
-    return f"<@{user_id}>"
+    """A user mention; ids come from Slack, never from free text (anything else is shown as text)."""
+    return f"<@{user_id}>" if is_user_id(user_id) else esc(flat(user_id))

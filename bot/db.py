@@ -7,9 +7,13 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless told otherwise
+# How long a new PostgreSQL connection may take (libpq's minimum is 2 s): an unreachable server is then
+# an error a request can report, not a wait longer than Slack's 3 seconds.
+CONNECT_TIMEOUT_S = 2
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -21,6 +25,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     kwargs.setdefault("pool_pre_ping", True)
+    if url.startswith("postgresql"):
+        kwargs["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S, **kwargs.get("connect_args", {})}
     return create_engine(url, **kwargs)
 
 
@@ -75,16 +81,44 @@ def is_locked(exc: Exception) -> bool:
     return "database is locked" in str(getattr(exc, "orig", exc))
 
 
+def unavailable(exc: BaseException) -> bool:
+    """The database could not do the work now (locked, unreachable, out of connections): try later.
+
+    Not a bug and not bad input: the request was fine, and the same request can succeed in a minute.
+    """
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+def impatient(factory: sessionmaker[Session], busy_ms: int) -> sessionmaker[Session]:
+    """The same sessions, but a SQLite writer waits at most `busy_ms` for the write lock.
+
+    For work a request must finish (or report) soon. Sessions bound to a connection rather than an
+    engine (tests' savepoint sessions) are returned as they are.
+    """
+    bind = factory.kw.get("bind")
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return factory
+    return sessionmaker(
+        class_=factory.class_, **{**factory.kw, "bind": bind.execution_options(sqlite_busy_ms=busy_ms)}
+    )
+
+
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """The one session factory; handlers and jobs open a session per unit of work."""
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def ping(engine: Engine) -> bool:
-    """True when the database answers."""
+def ping(engine: Engine, timeout_ms: int = 1000) -> bool:
+    """True when the database answers a read; never takes SQLite's write lock, waits at most ~timeout."""
     try:
         with engine.connect() as conn:
+            conn = conn.execution_options(**READ_ONLY, sqlite_busy_ms=timeout_ms)
+            if engine.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_ms)}")
             conn.execute(text("SELECT 1"))
+            conn.rollback()
         return True
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         return False

@@ -1,4 +1,8 @@
-"""What `loopbot serve` runs: Bolt at POST /slack/events and GET /healthz on waitress, plus the dispatcher."""
+"""What `loopbot serve` runs: Bolt at POST /slack/events and GET /healthz on waitress, plus the dispatcher.
+
+Requests to /slack/events pass bot/guard/wsgi.py first (body cap, signature, parse, shape) and reach
+Bolt only when they are Slack's; waitress itself refuses a body over the same cap before buffering it.
+"""
 
 from __future__ import annotations
 
@@ -16,13 +20,14 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from bot import migrate
-from bot.app import create_app, deps_of, make_client
-from bot.db import make_engine, make_session_factory, ping
+from bot.app import after_ack_of, create_app, deps_of, make_client
+from bot.db import make_engine, make_session_factory
 from bot.deps import Deps
+from bot.guard.health import HealthProbe
+from bot.guard.wsgi import MAX_BODY, slack_endpoint
 from bot.settings import Settings
 
 log = logging.getLogger("loopbot.server")
@@ -47,18 +52,27 @@ def schema_problem(engine: Engine) -> str | None:
     return None
 
 
-def wsgi_app(app: App, engine: Engine) -> Wsgi:
-    """Slack's requests go to Bolt; /healthz answers 200 when the database does, 503 otherwise."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+def wsgi_app(app: App, engine: Engine, signing_secret: str | None = None, max_body: int = MAX_BODY) -> Wsgi:
+    """Slack's requests go through the gate to Bolt; /healthz answers 200 when the database does (read
+    only, within a second), 503 otherwise; anything else is 404."""
+    # Bolt keeps the secret it was built with privately; a caller that has the settings passes it.
+    secret = signing_secret or str(getattr(app, "_signing_secret", "") or "")
+    slack = slack_endpoint(app, secret, max_body)
+    health = HealthProbe(engine)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            healthy = ping(engine)
+        path = environ.get("PATH_INFO")
+        if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            healthy = health.healthy()
             body = json.dumps({"ok": healthy}).encode()
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        return slack(environ, start_response)
+        if path == EVENTS_PATH:
+            return slack(environ, start_response)
+        body = b"Not Found"
+        start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+        return [body]
 
     return application
 
@@ -93,6 +107,7 @@ def background_work(rt: Runtime) -> Iterator[None]:
         yield
     finally:
         scheduler.shutdown(wait=True)
+        after_ack_of(rt.app).close()  # writes still unrecorded are given up: their users are told
         homes = deps_of(rt.app).homes
         if homes is not None:
             homes.close()
@@ -134,9 +149,11 @@ def serve_http(
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     rt = build(settings)
-    wsgi = wsgi_app(rt.app, rt.engine)
+    wsgi = wsgi_app(rt.app, rt.engine, settings.slack_signing_secret)
     where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": settings.port}
-    server = create_server(wsgi, threads=threads, **where)
+    # waitress refuses a larger body itself (413) as soon as it reads the headers (or, chunked, as the
+    # count passes it): it never buffers more. It refuses lengths >= the limit, hence the + 1.
+    server = create_server(wsgi, threads=threads, max_request_body_size=MAX_BODY + 1, **where)
 
     def interrupt() -> None:
         # Raised inside waitress's loop, which catches it and shuts its worker threads down.

@@ -12,16 +12,21 @@ from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from blocks import limits
 from blocks.home import pending_forms_message
 from blocks.message import Message
 from blocks.status import choose_candidate, status_message
-from blocks.text import esc
-from bot.db import reading
+from blocks.text import esc, flat
 from bot.delivery import planner
 from bot.deps import Deps
+from bot.feedback.blind import can_see_feedback
 from bot.feedback.logic import form_is_open, owes_feedback
+from bot.guard import inputs
+from bot.guard.envelope import COMMAND_TEXT_MAX
+from bot.guard.errors import after_ack_safe
+from bot.guard.trouble import UNREACHABLE
 from bot.home.queries import load_home, load_status, runs_loops
-from handlers.replies import REFUSAL, open_schedule_modal, reply_privately
+from handlers.replies import REFUSAL, after_ack, open_schedule_modal, read_or, reply_privately
 from models import (
     Candidate,
     CandidateLoop,
@@ -44,8 +49,23 @@ Your upcoming interviews and pending forms are also on the app's *Home* tab."""
 )  # the <candidate> placeholders must not read as links
 
 
+PREP_WAITING = (
+    ":hourglass: loopbot's database is busy or unreachable, so your prep is not queued yet. loopbot keeps "
+    "trying for a few minutes and says so here when it is on its way."
+)
+PREP_GAVE_UP = (
+    ":warning: Your prep was not queued: loopbot could not reach its database. "
+    "Nothing was sent; try `/loop prep` again in a few minutes."
+)
+
+
 def _text(text: str) -> Message:
     return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
+
+
+def _echo(query: str) -> str:
+    """What the user typed, quoted back safely: escaped, one line, short."""
+    return limits.truncate(esc(flat(query)), 100)
 
 
 def find_loops(session: Session, query: str, manager: str | None = None) -> list[CandidateLoop]:
@@ -76,14 +96,15 @@ def status_reply(session: Session, user: str, query: str, deps: Deps) -> Message
         # The same answers whether or not someone else's candidate matches: names are not revealed.
         if not admin and not runs_loops(session, user):
             return _text(REFUSAL)
-        return _text(f"No candidate matches “{esc(query)}”.")
+        return _text(f"No candidate matches “{_echo(query)}”.")
     exact = [cl for cl in allowed if cl.candidate.name.strip().lower() == query.lower()]
     pick = exact or allowed
     if len(pick) > 1:
         return choose_candidate(pick, query)
     item = load_status(session, pick[0].id)
     assert item is not None
-    return status_message(item.cl, item.submitted, deps.clock.now())
+    sees = can_see_feedback(session, item.cl.id, user, deps.settings.admins)
+    return status_message(item.cl, item.submitted, deps.clock.now(), sees_feedback=sees)
 
 
 def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
@@ -107,7 +128,7 @@ def resend_prep(session: Session, user: str, query: str, deps: Deps) -> Message:
         .limit(5)
     ).all()
     if not seats:
-        return _text(f"You have no upcoming interview with a candidate matching “{esc(query)}”.")
+        return _text(f"You have no upcoming interview with a candidate matching “{_echo(query)}”.")
     for interview, _seat in seats:
         planner.plan_prep_resend(session, interview, user, now)
     n = len(seats)
@@ -137,28 +158,42 @@ REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = 
 
 def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Route `/loop <sub> [args]`; help and unknown input are answered in the acknowledgement itself."""
-    sub, _, rest = (body.get("text") or "").strip().partition(" ")
+    sub, _, rest = inputs.text(body.get("text"), COMMAND_TEXT_MAX, "command text").strip().partition(" ")
     sub = sub.lower()
     if sub != "schedule" and sub not in REPLIES:
         ack(text="loopbot: /loop help", blocks=_text(HELP).blocks_dicts(), response_type="ephemeral")
         return
     ack()
     deps: Deps = context["deps"]
-    user = body["user_id"]
+    user = inputs.user_id(body.get("user_id"))
+    channel = inputs.channel_id(body.get("channel_id"))
     log.info("command.loop sub=%s user=%s", sub, user)
     if sub == "schedule":
         open_schedule_modal(client, body, deps, user)
         return
     build, writes = REPLIES[sub]
-    if writes:
-        with deps.session_factory.begin() as s:
-            message = build(s, user, rest.strip(), deps)
-    else:
-        with reading(deps.session_factory) as s:
-            message = build(s, user, rest.strip(), deps)
-    reply_privately(client, body.get("channel_id"), user, message.text, message.blocks_dicts())
+    query = rest.strip()
+
+    def reply(message: Message) -> None:
+        reply_privately(client, channel, user, message.text, message.blocks_dicts())
+
+    def tell(text: str) -> None:
+        reply_privately(client, channel, user, text, [])
+
+    if not writes:
+        reply(read_or(deps, lambda s: build(s, user, query, deps), _text(UNREACHABLE)))
+        return
+    retry = after_ack(context)
+
+    def attempt() -> Message:
+        with retry.sessions(deps.session_factory).begin() as s:
+            return build(s, user, query, deps)
+
+    retry.run(
+        f"loop_{sub}", attempt, reply, waiting=lambda: tell(PREP_WAITING), gave_up=lambda: tell(PREP_GAVE_UP)
+    )
 
 
 def register(app: App) -> None:
     """Attach this surface's listeners to the app."""
-    app.command("/loop")(handle_loop_command)
+    app.command("/loop")(after_ack_safe(handle_loop_command))

@@ -1,18 +1,27 @@
-"""Reply helpers the surfaces share: an ephemeral reply where the user is, opening modals, refusals."""
+"""Reply helpers the surfaces share: an ephemeral reply where the user is, opening modals, refusals,
+and what a listener says when the database is unavailable."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
 
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
+from sqlalchemy.orm import Session
 
 from blocks.feedback import message_view
 from blocks.schedule import schedule_view
-from bot.db import reading
+from bot.db import is_locked, reading, unavailable
 from bot.deps import Deps
+from bot.guard.trouble import UNREACHABLE, AfterAck
 from bot.scheduling.choices import load_choices
+
+T = TypeVar("T")
+BEFORE_ACK_MS = 2000  # a submission must answer Slack within 3 s: wait at most this for SQLite's lock
 
 REFUSAL = (
     ":lock: Only this candidate's recruiter, hiring manager or a loopbot admin can see their status "
@@ -22,11 +31,11 @@ REFUSAL = (
 
 def open_view(client: WebClient, body: dict[str, Any], view: View) -> None:
     """Open a modal, or push it when the click came from inside a modal."""
-    container = body.get("container") or {}
+    container, trigger = body.get("container") or {}, str(body.get("trigger_id") or "")
     if container.get("type") == "view" and (body.get("view") or {}).get("type") == "modal":
-        client.views_push(trigger_id=body["trigger_id"], view=view)
+        client.views_push(trigger_id=trigger, view=view)
     else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=trigger, view=view)
 
 
 def reply_privately(client: WebClient, channel: str | None, user: str, text: str, blocks: list[Any]) -> None:
@@ -49,7 +58,45 @@ NO_LOOPS = (
 
 def open_schedule_modal(client: WebClient, body: dict[str, Any], deps: Deps, user: str) -> None:
     """Open the scheduling modal (or say why not); call right after ack()."""
-    with reading(deps.session_factory) as s:
-        choices = load_choices(s, user, deps.settings.admins)
-    view = schedule_view(choices) if choices.loops else message_view("Schedule a candidate", NO_LOOPS)
-    open_view(client, body, view)
+    title = "Schedule a candidate"
+    choices = read_or(deps, lambda s: load_choices(s, user, deps.settings.admins), None)
+    if choices is None:
+        open_view(client, body, message_view(title, UNREACHABLE))
+        return
+    open_view(client, body, schedule_view(choices) if choices.loops else message_view(title, NO_LOOPS))
+
+
+def read_or(deps: Deps, read: Callable[[Session], T], fallback: T) -> T:
+    """`read` in a read-only session, or `fallback` when the database is unavailable (nothing is lost:
+    the user is told to try again)."""
+    try:
+        with reading(deps.session_factory) as s:
+            return read(s)
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        return fallback
+
+
+def after_ack(context: BoltContext) -> AfterAck:
+    """The app's retrier for writes after the ack (handler tests without one retry nothing)."""
+    found = context.get("after_ack")
+    return found if isinstance(found, AfterAck) else AfterAck(window=0)
+
+
+@contextmanager
+def told_if_unavailable(tell: Callable[[str], None]) -> Iterator[None]:
+    """Around work after the ack that only reads: an unavailable database becomes a message."""
+    try:
+        yield
+    except Exception as exc:
+        if not unavailable(exc):
+            raise
+        tell(UNREACHABLE)
+
+
+def not_saved(exc: Exception) -> str:
+    """Why a submission could not be saved, for the modal that stays open."""
+    if is_locked(exc):
+        return "loopbot is busy saving something else right now. Nothing was lost: press the button again."
+    return "loopbot can't reach its database right now. Nothing was lost: try again in a minute."

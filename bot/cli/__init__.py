@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
@@ -30,9 +28,9 @@ class LoopbotGroup(click.Group):
 @click.group(cls=LoopbotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """loopbot: structured interviewing for hiring teams, in Slack."""
-    logging.basicConfig(
-        level=load_settings().log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    from bot.guard.logs import configure
+
+    configure(load_settings().log_level)  # one line per record, whatever a request put in it
 
 
 @main.group()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from blocks.text import esc, slack_date
+from blocks.text import esc, esc_name, slack_date
 from bot.delivery.plan_logic import (
     PAYLOAD_VERSION,
     InterviewFacts,
@@ -19,11 +19,13 @@ from bot.delivery.plan_logic import (
     iso,
     plan_interview_deliveries,
 )
+from bot.feedback.blind import can_see_feedback
 from models import (
     CandidateLoop,
     Delivery,
     DeliveryKind,
     DeliveryStatus,
+    Feedback,
     Interview,
     InterviewStatus,
     PanelRole,
@@ -116,7 +118,7 @@ def replan_interview(
         _store(session, plan_interview_deliveries(facts, settings, now, already_prepped=prepped))
         if moved:
             what = esc(interview.guidance.get("type_name") or "interview")
-            who_ = esc(interview.candidate_loop.candidate.name)
+            who_ = esc_name(interview.candidate_loop.candidate.name)
             text = f"The {what} with *{who_}* has moved to {slack_date(interview.starts_at)}."
             for who in facts.panel:
                 notify(
@@ -240,10 +242,17 @@ def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, rea
 
 
 def plan_private_notes(session: Session, cl: CandidateLoop, feedback_ids: list[int], now: datetime) -> None:
-    """The private notes of newly posted scorecards, to the hiring manager's DM only."""
+    """The private notes of newly posted scorecards, to the hiring manager's DM only.
+
+    Blind rule (bot/feedback/blind.py): a hiring manager who still owes feedback on the loop is sent
+    no notes. Once they may see them, the notes held back so far go out with the next ones.
+    """
     if not cl.hiring_manager or not feedback_ids:
         return
-    ids = sorted(feedback_ids)
+    if not can_see_feedback(session, cl.id, cl.hiring_manager):
+        log.info("delivery.private_notes_held cl=%s reason=hiring manager owes feedback", cl.id)
+        return
+    ids = sorted(set(feedback_ids) | _notes_held_back(session, cl))
     key = f"private_notes:cl{cl.id}:{cl.hiring_manager}:" + ",".join(map(str, ids))
     _store(
         session,
@@ -259,3 +268,29 @@ def plan_private_notes(session: Session, cl: CandidateLoop, feedback_ids: list[i
             )
         ],
     )
+
+
+def _notes_held_back(session: Session, cl: CandidateLoop) -> set[int]:
+    """Feedback with a private note whose scorecard is in the digest thread, not yet planned for the
+    hiring manager (held back while they owed feedback)."""
+    posted = session.scalars(
+        select(Delivery.payload).where(
+            Delivery.candidate_loop_id == cl.id, Delivery.kind == DeliveryKind.DIGEST
+        )
+    )
+    replied = {int(i) for p in posted for i in (p.get("replied") or [])}
+    if not replied:
+        return set()
+    planned = session.scalars(
+        select(Delivery.payload).where(
+            Delivery.candidate_loop_id == cl.id,
+            Delivery.kind == DeliveryKind.PRIVATE_NOTES,
+            Delivery.recipient == cl.hiring_manager,
+            Delivery.status != DeliveryStatus.CANCELLED,
+        )
+    )
+    sent = {int(i) for p in planned for i in (p.get("feedback_ids") or [])}
+    with_notes = session.scalars(
+        select(Feedback.id).where(Feedback.id.in_(replied - sent), Feedback.private_note != "")
+    )
+    return set(with_notes)

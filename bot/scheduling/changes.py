@@ -7,9 +7,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from blocks.text import esc, slack_date
+from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
 from bot.digest import service as digest_service
+from bot.guard.inputs import is_user_id
 from bot.scheduling.assignment import Booking, double_bookings
 from bot.scheduling.requests import SchedulingError
 from bot.settings import Settings
@@ -76,6 +77,8 @@ def reassign_panelist(
     actor: str,
 ) -> Interview:
     """Give a panelist's seat (role and kit) to someone else; the old one is told, the new one prepped."""
+    if not is_user_id(new_user):  # stored, then shown in mentions: only a Slack user id may get here
+        raise SchedulingError([("new_user", "Choose the person who takes the seat.")])
     interview = _scheduled(session, interview_id)
     seat = next((s for s in interview.panel if s.user_id == old_user), None)
     if seat is None:
@@ -94,7 +97,7 @@ def reassign_panelist(
         recipient=old_user,
         candidate_loop_id=interview.candidate_loop_id,
         interview_id=interview.id,
-        notice=f"You are no longer on the {_what(interview)}; <@{new_user}> has taken your place.",
+        notice=f"You are no longer on the {_what(interview)}; {mention(new_user)} has taken your place.",
         key=f"notice.reassigned:i{interview.id}:{old_user}:{new_user}",
         now=now,
     )
@@ -133,5 +136,5 @@ def cancel_interview(
 
 def _what(interview: Interview) -> str:
     kind = esc(str(interview.guidance.get("type_name") or "interview"))
-    who = esc(interview.candidate_loop.candidate.name)
+    who = esc_name(interview.candidate_loop.candidate.name)
     return f"{kind} with *{who}* on {slack_date(interview.starts_at)}"

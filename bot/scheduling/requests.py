@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 from models import PanelRole
 
+# bot/content/yamlsrc.py turns these exact patterns into friendly messages: change both together.
 _USER = r"^[UW][A-Z0-9]{2,31}$"
-_CHANNEL = r"^[CG][A-Z0-9]{2,31}$"
+_CHANNEL = r"^[CG][A-Z0-9]{2,31}$"  # a channel the digest can go to: public or private, not a DM
+# A name is one line of printable text: line breaks, tabs and other control characters become spaces.
+_NOT_PRINTABLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 
 
 class _In(BaseModel):
@@ -32,8 +37,8 @@ class InterviewIn(_In):
 
     stage: str
     start: AwareDatetime
-    duration_minutes: int | None = None
-    panel: list[PanelistIn] = Field(min_length=1)
+    duration_minutes: int | None = Field(None, le=24 * 60)  # <= 0 is reported by create._Checker
+    panel: list[PanelistIn] = Field(min_length=1, max_length=50)
     recording_consent: bool = False
     type: str | None = None
 
@@ -46,7 +51,12 @@ class ScheduleRequest(_In):
     hiring_channel: str | None = Field(None, pattern=_CHANNEL)
     recruiter: str | None = Field(None, pattern=_USER)
     hiring_manager: str | None = Field(None, pattern=_USER)
-    interviews: list[InterviewIn] = Field(min_length=1)
+    interviews: list[InterviewIn] = Field(min_length=1, max_length=50)
+
+    @field_validator("candidate", mode="before")
+    @classmethod
+    def _one_line(cls, value: object) -> object:
+        return _NOT_PRINTABLE.sub(" ", value).strip() if isinstance(value, str) else value
 
 
 class SchedulingError(Exception):

@@ -8,8 +8,9 @@ from typing import Any
 
 from blocks import limits
 from blocks.ids import ActionId, BlockId
-from blocks.schedule import MAX_INTERVIEWS, move_view, reassign_view, schedule_view, scheduled_view
+from blocks.schedule import move_view, reassign_view, schedule_view, scheduled_view
 from blocks.schedule_form import (
+    MAX_INTERVIEWS,
     Choices,
     InterviewForm,
     LoopChoice,

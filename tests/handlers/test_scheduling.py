@@ -18,6 +18,7 @@ from bot.content.loader import load_content
 from bot.deps import Deps
 from bot.scheduling import InterviewIn, PanelistIn, ScheduleRequest, schedule_loop
 from bot.settings import load_settings
+from handlers import changes as c
 from handlers import scheduling as h
 from models import CandidateLoop, Delivery, DeliveryKind, Interview, PanelSeat
 from tests.blocks.test_schedule import state_of
@@ -236,7 +237,7 @@ def change_submission(
 ) -> FakeAck:
     ack = FakeAck()
     submitted = with_state(view, answers)
-    handler = h.handle_move_submission if kind == "move" else h.handle_reassign_submission
+    handler = c.handle_move_submission if kind == "move" else c.handle_reassign_submission
     handler(as_ack(ack), view_payload("view_submission", user, submitted), submitted, bolt_context(deps))
     return ack
 
@@ -246,14 +247,14 @@ def test_move_is_refused_to_others_and_moves_for_the_recruiter(
     deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
-    h.handle_move_button(
+    c.handle_move_button(
         as_ack(FakeAck()),
         block_action("U0ALICE", ActionId.MOVE_INTERVIEW, str(i.id)),
         as_web_client(fake_client),
         bolt_context(deps),
     )
     assert "Only this candidate's recruiter" in json.dumps(opened(fake_client))
-    h.handle_move_button(
+    c.handle_move_button(
         as_ack(FakeAck()),
         block_action(RECRUITER, ActionId.MOVE_INTERVIEW, str(i.id)),
         as_web_client(fake_client),
@@ -279,7 +280,7 @@ def test_reassign_swaps_the_seat_or_says_why_not(
     deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
-    h.handle_reassign_button(
+    c.handle_reassign_button(
         as_ack(FakeAck()),
         block_action(RECRUITER, ActionId.REASSIGN_PANELIST, str(i.id)),
         as_web_client(fake_client),
@@ -306,7 +307,7 @@ def test_cancel_from_the_status_message_cancels_and_shows_the_new_status(
     deps: Deps, fake_client: FakeClient, session_factory: sessionmaker[Session]
 ) -> None:
     i = scheduled(session_factory)
-    h.handle_cancel(
+    c.handle_cancel(
         as_ack(FakeAck()),
         block_action("U0DAVE", ActionId.CANCEL_INTERVIEW, str(i.id)),
         as_web_client(fake_client),
@@ -314,7 +315,7 @@ def test_cancel_from_the_status_message_cancels_and_shows_the_new_status(
     )
     [refusal] = fake_client.named("chat_postEphemeral")
     assert "Only this candidate's recruiter" in refusal["text"]
-    h.handle_cancel(
+    c.handle_cancel(
         as_ack(FakeAck()),
         block_action(RECRUITER, ActionId.CANCEL_INTERVIEW, str(i.id)),
         as_web_client(fake_client),

@@ -8,12 +8,14 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from slack_bolt import App
@@ -25,6 +27,7 @@ from bot.delivery import planner
 from bot.settings import Settings, SettingsError
 from bot.standin import StandIn, signing
 from models import utcnow
+from tests.support.db_trouble import sqlite_write_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 LOOPBOT = str(Path(sys.executable).parent / "loopbot")
@@ -72,6 +75,8 @@ class Serving:
     proc: subprocess.Popen[bytes]
     base: str
     standin: StandIn
+    log: Path
+    db: Path
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +101,7 @@ def serving(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Serving]:
         else:
             proc.kill()
             pytest.fail(f"loopbot serve did not come up:\n{(tmp / 'serve.log').read_text()}")
-        yield Serving(proc, base, standin)
+        yield Serving(proc, base, standin, tmp / "serve.log", tmp / "loopbot.db")
         if proc.poll() is None:
             proc.kill()
         proc.wait()
@@ -158,6 +163,75 @@ def test_unknown_path_is_404(serving: Serving) -> None:
     assert request(serving.base + "/nope").status == 404
 
 
+def rss_kib(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+
+
+def raw_post(serving: Serving, head: bytes, body_chunks: Iterator[bytes]) -> bytes:
+    """Send a request by hand (a declared length urllib would refuse to lie about); the reply's head."""
+    port = int(serving.base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(head)
+        try:
+            for chunk in body_chunks:
+                sock.sendall(chunk)
+        except OSError:
+            pass  # the server answered and closed without reading the rest: what is wanted
+        return sock.recv(4096)
+
+
+def test_a_huge_body_is_refused_by_waitress_before_it_is_buffered(serving: Serving) -> None:
+    """Before: waitress accepted up to 1 GiB and Bolt decoded it whole (a 300 MB unsigned body peaked
+    at 736 MB). waitress now refuses a declared length over the cap as soon as it has the headers
+    (waitress.parser: `content_length >= max_request_body_size` -> RequestEntityTooLarge), and a
+    chunked body once the count passes it."""
+    before = rss_kib(serving.proc.pid)
+    head = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 314572800\r\n\r\n"
+    reply = raw_post(serving, head, iter([b"x" * 65536] * 160))  # 10 MiB of the 300 MB
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    chunked = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    chunk = b"%x\r\n%s\r\n" % (65536, b"y" * 65536)
+    reply = raw_post(serving, chunked, iter([chunk] * 64))  # 4 MiB, over the 1 MiB cap
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert rss_kib(serving.proc.pid) - before < 8 * 1024  # KiB: nowhere near the bodies' size
+
+
+def test_unsigned_bodies_leave_one_info_line_and_never_the_body(serving: Serving) -> None:
+    """Before: Bolt logged each rejected body in full at INFO (750 MB of log from three requests), and
+    a newline in it started a line of its own that looked like a real record."""
+    forged = "2026-01-01 00:00:00,000 ERROR loopbot.server forged"
+    body = f"payload=SERVE-MARKER\n{forged}".encode() * 200
+    headers = {"X-Slack-Request-Timestamp": "not-a-number", "X-Slack-Signature": "v0=x"}
+    assert slash(body, headers, serving).status == 401
+    assert slash(body, signing.signed_headers("not-the-secret", body), serving).status == 401
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and serving.log.read_text().count("request.refused status=401") < 2:
+        time.sleep(0.05)
+    log = serving.log.read_text()
+    assert log.count("request.refused status=401") >= 2
+    assert "SERVE-MARKER" not in log
+    assert not any(line.startswith(forged[:10]) for line in log.splitlines())
+    assert "Traceback" not in log
+
+
+def test_healthz_and_a_read_only_command_do_not_wait_for_a_held_write_lock(serving: Serving) -> None:
+    """Before: /healthz ran `BEGIN IMMEDIATE; SELECT 1`, so while another process held SQLite's write
+    lock every probe hung ~20 s and a read-only `/loop status` took 19.6 s to be answered."""
+    with sqlite_write_lock(serving.db):
+        began = time.monotonic()
+        assert request(serving.base + "/healthz").status == 200
+        assert time.monotonic() - began < 1.0
+        before = len(serving.standin.ephemerals("U0ENGLEAD"))
+        body = signing.slash_command_body("status nobody", user="U0ENGLEAD")
+        began = time.monotonic()
+        assert slash(body, signing.signed_headers(SECRET, body), serving).status == 200
+        while time.monotonic() - began < 3 and len(serving.standin.ephemerals("U0ENGLEAD")) == before:
+            time.sleep(0.02)
+        assert len(serving.standin.ephemerals("U0ENGLEAD")) == before + 1
+        assert time.monotonic() - began < 3
+
+
 def test_sigterm_exits_cleanly(serving: Serving) -> None:
     """Runs last in this module: it stops the shared server."""
     serving.proc.send_signal(signal.SIGTERM)
@@ -208,6 +282,43 @@ def test_healthz_is_503_when_the_database_does_not_answer() -> None:
     body = b"".join(wsgi(environ, lambda status, _headers: statuses.append(status)))
     assert statuses == ["503 Service Unavailable"]
     assert json.loads(body) == {"ok": False}
+
+
+def test_healthz_answers_503_within_a_second_and_holds_one_probe_thread(tmp_path: Path) -> None:
+    """A database that does not answer (here: a probe stuck for 5 s) costs each request at most a
+    second, and however many requests come, one probe runs at a time."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    app = App(client=WebClient(token=TOKEN), signing_secret=SECRET, token_verification_enabled=False)
+    wsgi = server.wsgi_app(app, engine)
+    probes: list[float] = []
+    gate = threading.Event()
+
+    def stuck(*_args: object, **_kwargs: object) -> bool:
+        probes.append(time.monotonic())
+        gate.wait(5)
+        return True
+
+    with mock.patch("bot.guard.health.ping", stuck):
+        statuses: list[str] = []
+        began = time.monotonic()
+        threads = [
+            threading.Thread(
+                target=lambda: b"".join(
+                    wsgi({"PATH_INFO": "/healthz", "REQUEST_METHOD": "GET"}, lambda s, _h: statuses.append(s))
+                )
+            )  # fmt: skip
+            for _ in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        elapsed = time.monotonic() - began
+        gate.set()
+    engine.dispose()
+    assert statuses == ["503 Service Unavailable"] * 8
+    assert elapsed < 1.5
+    assert len(probes) == 1
 
 
 def start_workers(tmp: Path, standin: StandIn, workers: int) -> tuple[subprocess.Popen[bytes], str]:
