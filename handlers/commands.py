@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from sqlalchemy import func, or_, select
@@ -26,7 +26,14 @@ from bot.guard.envelope import COMMAND_TEXT_MAX
 from bot.guard.errors import after_ack_safe
 from bot.guard.trouble import UNREACHABLE
 from bot.home.queries import load_home, load_status, runs_loops
-from handlers.replies import REFUSAL, after_ack, open_schedule_modal, read_or, reply_privately
+from handlers.replies import (
+    REFUSAL,
+    after_ack,
+    open_schedule_modal,
+    read_or,
+    reply_to_command,
+    slack_response_url,
+)
 from models import (
     Candidate,
     CandidateLoop,
@@ -156,7 +163,9 @@ REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = 
 }
 
 
-def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def handle_loop_command(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
+) -> None:
     """Route `/loop <sub> [args]`; help and unknown input are answered in the acknowledgement itself."""
     sub, _, rest = inputs.text(body.get("text"), COMMAND_TEXT_MAX, "command text").strip().partition(" ")
     sub = sub.lower()
@@ -174,11 +183,17 @@ def handle_loop_command(ack: Ack, body: dict[str, Any], client: WebClient, conte
     build, writes = REPLIES[sub]
     query = rest.strip()
 
+    answer = (
+        respond
+        if slack_response_url(str(body.get("response_url") or ""), deps.settings.slack_api_url)
+        else None
+    )
+
     def reply(message: Message) -> None:
-        reply_privately(client, channel, user, message.text, message.blocks_dicts())
+        reply_to_command(answer, client, channel, user, message.text, message.blocks_dicts())
 
     def tell(text: str) -> None:
-        reply_privately(client, channel, user, text, [])
+        reply_to_command(answer, client, channel, user, text, [])
 
     if not writes:
         reply(read_or(deps, lambda s: build(s, user, query, deps), _text(UNREACHABLE)))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
@@ -48,6 +49,31 @@ def reply_privately(client: WebClient, channel: str | None, user: str, text: str
             if exc.response.get("error") not in ("channel_not_found", "not_in_channel", "is_archived"):
                 raise
     client.chat_postMessage(channel=user, text=text, blocks=blocks)
+
+
+def slack_response_url(url: str, api_url: str) -> bool:
+    """A response_url loopbot will post to: Slack's own (https, *.slack.com), or the Web API's host when
+    SLACK_API_URL points elsewhere (the stand-in). Anything else is ignored, never fetched."""
+    parts, api = urlsplit(url), urlsplit(api_url)
+    if parts.scheme == "https" and (parts.hostname or "").endswith(".slack.com"):
+        return True
+    return bool(parts.netloc) and parts.netloc == api.netloc and parts.scheme == api.scheme
+
+
+def reply_to_command(
+    respond: Respond | None, client: WebClient, channel: str | None, user: str, text: str, blocks: list[Any]
+) -> None:
+    """A slash command's private reply through its response_url, as Slack intends: it works in any
+    conversation the command was typed in, even one loopbot is not in (a channel, a DM between people).
+    Falls back to reply_privately when there is no response_url or Slack refuses it (used or expired)."""
+    if respond is not None:
+        try:
+            sent = respond(text=text, blocks=blocks, response_type="ephemeral")
+            if sent.status_code == 200:
+                return
+        except OSError:
+            pass
+    reply_privately(client, channel, user, text, blocks)
 
 
 NO_LOOPS = (
