@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,7 +26,8 @@ from blocks.schedule_form import (
 )
 from blocks.schedule_form import start_of as form_start
 from bot import scheduling
-from bot.db import impatient, is_locked, unavailable
+from bot.channels.membership import ensure_member
+from bot.db import impatient, is_locked, reading, unavailable
 from bot.deps import Deps
 from bot.guard import inputs
 from bot.guard.errors import after_ack_safe
@@ -121,8 +123,27 @@ def _input_blocks(view: dict[str, Any]) -> set[str]:
     return {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
 
 
+def _channel_problem(client: WebClient, deps: Deps, form: ScheduleForm) -> str:
+    """Why loopbot could not post the digest in the chosen hiring channel ("" when it can, or joined it).
+
+    Asked before the write transaction: on SQLite a write session holds the lock, so Slack is not
+    called inside one. A Slack failure here does not block scheduling (the digest would report it).
+    """
+    channel = form.channel
+    if not channel:
+        with reading(deps.session_factory) as s:
+            channel = s.scalar(select(Loop.hiring_channel).where(Loop.slug == (form.loop or ""))) or ""
+    if not channel:
+        return ""
+    try:
+        return ensure_member(client, channel).problem
+    except (SlackApiError, OSError):
+        log.warning("scheduling.channel_unchecked channel=%s", channel)
+        return ""
+
+
 def handle_schedule_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Validate and schedule in one transaction; problems go back inline, nothing typed is lost."""
     deps: Deps = context["deps"]
@@ -130,6 +151,11 @@ def handle_schedule_submission(
     meta = inputs.metadata(ScheduleMeta, view.get("private_metadata"), default="{}")
     form = parse_form(inputs.state_values(view), meta)
     present = _input_blocks(view)
+    problem = _channel_problem(client, deps, form) if form.loop else ""
+    if problem:
+        block = BlockId.CHANNEL if BlockId.CHANNEL in present else BlockId.CANDIDATE
+        ack(response_action="errors", errors={block: problem})
+        return
     try:
         with impatient(deps.session_factory, BEFORE_ACK_MS).begin() as s:
             loop = s.scalar(select(Loop).where(Loop.slug == (form.loop or "")))

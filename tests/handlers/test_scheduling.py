@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.models.views import View
+from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -24,6 +27,7 @@ from models import CandidateLoop, Delivery, DeliveryKind, Interview, PanelSeat
 from tests.blocks.test_schedule import state_of
 from tests.support.content_files import EXAMPLES
 from tests.support.slack_payloads import (
+    Call,
     FakeAck,
     FakeClient,
     as_ack,
@@ -112,7 +116,11 @@ def submit(deps: Deps, view: dict[str, Any], answers: dict[str, Any], user: str 
     ack = FakeAck()
     submitted = with_state(view, answers)
     h.handle_schedule_submission(
-        as_ack(ack), view_payload("view_submission", user, submitted), submitted, bolt_context(deps)
+        as_ack(ack),
+        view_payload("view_submission", user, submitted),
+        submitted,
+        deps.client,
+        bolt_context(deps),
     )
     return ack
 
@@ -177,6 +185,36 @@ def test_problems_come_back_inline_and_nothing_is_written(
     assert "U0ALICE" in ack["errors"][f"{BlockId.INTERVIEWERS}1"]
     [ack] = submit(deps, view, team_interview(0, T1, "U0ALICE"), user="U0ENGLEAD").calls
     assert "Only this loop's recruiter" in ack["errors"][BlockId.LOOP]
+    with session_factory() as s:
+        assert s.scalars(select(CandidateLoop)).all() == []
+
+
+class OutsideClient(FakeClient):
+    """The hiring channel is private and loopbot was never invited: invisible to it, as in Slack."""
+
+    def conversations_info(self, **kwargs: Any) -> dict[str, Any]:
+        self.calls.append(Call("conversations_info", kwargs))
+        response = SlackResponse(
+            client=None, http_verb="POST", api_url="", req_args={}, headers={}, status_code=200,
+            data={"ok": False, "error": "channel_not_found"},
+        )  # fmt: skip
+        raise SlackApiError("channel_not_found", response)  # type: ignore[no-untyped-call]
+
+
+@pytest.mark.usefixtures("content")
+def test_a_hiring_channel_loopbot_cannot_post_in_is_refused_inline_before_anything_is_written(
+    deps: Deps, session_factory: sessionmaker[Session]
+) -> None:
+    """The digest would fail days later with not_in_channel: say so now, at the channel field."""
+    outside = OutsideClient()
+    deps = replace(deps, client=as_web_client(outside))
+    view = planned_view(deps, outside)
+    [ack] = submit(deps, view, team_interview(0, T1, "U0ALICE")).calls
+    assert ack["response_action"] == "errors"
+    [(block, text)] = ack["errors"].items()
+    assert block == BlockId.CHANNEL
+    assert "`/invite @loopbot`" in text
+    assert [c.method for c in outside.calls if c.method.startswith("conversations")] == ["conversations_info"]
     with session_factory() as s:
         assert s.scalars(select(CandidateLoop)).all() == []
 

@@ -37,6 +37,8 @@ class FakeClient:
 
         def call(**kwargs: Any) -> dict[str, Any]:
             self.calls.append(Call(method, kwargs))
+            if method == "conversations_info":  # loopbot is in every channel a handler test names
+                return {"ok": True, "channel": {"id": kwargs.get("channel"), "name": "c", "is_member": True}}
             return {"ok": True}
 
         return call
