@@ -32,7 +32,7 @@ def test_every_seat_delivery_renders_within_limits(session: Session) -> None:
     assert {"prep", "prep_nudge", "feedback_request", "reminder", "notice"} <= kinds
     for row in rows:
         if row.kind == DeliveryKind.ESCALATION:
-            continue  # slack-ops' builder
+            continue  # rendered from the loop's late panelists: test_digest covers it
         rendered = render.render(session, row, now)
         assert rendered.channel == row.recipient
         assert rendered.parts

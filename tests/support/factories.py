@@ -217,7 +217,7 @@ def submitted_feedback(
     submitted_at: datetime | None = None,
     **kw: Any,
 ) -> Feedback:
-    """A submitted scorecard (slack-ops); keyword arguments set any other Feedback column."""
+    """A submitted scorecard; keyword arguments set any other Feedback column."""
     fb = Feedback(
         interview_id=interview.id,
         interviewer=user,
