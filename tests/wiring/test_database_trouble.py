@@ -14,12 +14,12 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from slack_bolt import App
@@ -48,20 +48,11 @@ from tests.support import postgres
 from tests.support.db_trouble import StoppablePostgres, sqlite_write_lock, stoppable_postgres
 from tests.support.factories import snapshot_interview
 from tests.support.slack_payloads import SECRET, START, close_homes, complete_answers, filled, signed_request
+from tests.support.waiting import eventually
 from tests.support.wsgi_calls import call, environ
 
 LEAD, PAIR, RECRUITER = "U0ENGLEAD", "U0ENGPAIR", "U0RECRUIT"
 WINDOW = 2.5  # how long a write after the ack is retried in these tests (300 s in production)
-R = TypeVar("R")
-
-
-def eventually(check: Callable[[], R], timeout: float = 8.0) -> R:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.02)
 
 
 @dataclass

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from slack_bolt import App, BoltRequest
@@ -44,20 +44,9 @@ from tests.support.slack_payloads import (
     filled,
     signed_request,
 )
+from tests.support.waiting import eventually
 
 LEAD, PAIR, OBSERVER, OUTSIDER = "U0ENGLEAD", "U0ENGPAIR", "U0ENGOBSV", "U0ENGTOKY"
-
-Result = TypeVar("Result")
-
-
-def eventually(check: Callable[[], Result], timeout: float = 5.0) -> Result:
-    """Listeners run after ack (process_before_response=False): wait for their effect."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.02)
 
 
 def drain(app: App) -> None:

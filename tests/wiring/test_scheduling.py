@@ -7,10 +7,9 @@ modal, home tab and ephemeral here is also checked the way Slack would check it.
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from slack_bolt import App, BoltResponse
@@ -37,21 +36,11 @@ from models import CandidateLoop, Interview
 from tests.blocks.test_schedule import state_of
 from tests.support.content_files import EXAMPLES
 from tests.support.slack_payloads import SECRET, close_homes, signed_request
+from tests.support.waiting import eventually
 
 RECRUITER, LEAD, PAIR = "U0RECRUITER", "U0ENGLEAD", "U0ENGPAIR"
 NOW = datetime(2030, 1, 1, 9, 0, tzinfo=UTC)
 T1 = datetime(2030, 3, 5, 14, 0, tzinfo=UTC)
-
-Result = TypeVar("Result")
-
-
-def eventually(check: Callable[[], Result], timeout: float = 5.0) -> Result:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(0.02)
 
 
 @pytest.fixture
