@@ -105,7 +105,10 @@ def create_app(
     """
     client = client or make_client(settings)
     app = App(
-        client=client,
+        # The token, not `client`: given a client, Bolt still reads SLACK_BOT_TOKEN from the environment
+        # and then warns at every start that "`token` will be unused". Its own client is pointed at
+        # SLACK_API_URL below; listeners' per-request clients copy its base_url.
+        token=client.token,
         signing_secret=settings.slack_signing_secret or "unset",
         token_verification_enabled=False,
         request_verification_enabled=True,
@@ -114,6 +117,8 @@ def create_app(
         raise_error_for_unhandled_request=True,
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener"),
     )
+    app.client.base_url = client.base_url
+    app.client.timeout = client.timeout
     quiet_body_loggers()  # after App(): Bolt's signature check logs rejected bodies in full
     app.error(handle_error)
     deps = Deps(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless told otherwise
@@ -16,8 +17,47 @@ BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the lock, unless 
 CONNECT_TIMEOUT_S = 2
 
 
+# The databases loopbot ships a driver for (pyproject.toml): SQLite, and PostgreSQL through psycopg 3.
+SUPPORTED_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg")
+SUPPORTED = "sqlite:///path/to/loopbot.db, or postgresql://user:password@host/db (PostgreSQL via psycopg 3)"
+
+
+def normalise_url(url: str) -> str:
+    """DATABASE_URL as loopbot uses it: `postgres://` (Heroku-style) is PostgreSQL; other drivers are refused.
+
+    Raises ValueError with a message naming what is supported (never the URL itself: it may hold a password).
+    """
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    try:
+        driver = make_url(url).drivername
+    except sa_exc.ArgumentError:
+        raise ValueError(f"not a database URL; use {SUPPORTED}") from None
+    if driver not in SUPPORTED_DRIVERS:
+        raise ValueError(f"{driver}:// is not supported; use {SUPPORTED}")
+    return url
+
+
+def database_problem(exc: BaseException) -> str:
+    """One line (with the `loopbot: ` prefix) saying what is wrong with the database and what to do.
+
+    `loopbot serve`, `loopbot db upgrade` and every other command word the same trouble the same way.
+    """
+    if isinstance(exc, sa_exc.ArgumentError | ValueError):
+        return f"loopbot: DATABASE_URL is invalid: {exc}"
+    if isinstance(exc, sa_exc.OperationalError | sa_exc.ProgrammingError):
+        text_ = str(exc.orig)
+        if "no such table" in text_ or ("relation" in text_ and "does not exist" in text_):
+            return "loopbot: the database has no loopbot schema yet: run `loopbot db upgrade` first"
+        return f"loopbot: cannot use the database at DATABASE_URL: {text_.strip().splitlines()[0]}"
+    if isinstance(exc, sa_exc.DBAPIError):
+        return f"loopbot: cannot use the database at DATABASE_URL: {str(exc.orig).strip()}"
+    return f"loopbot: cannot use the database at DATABASE_URL ({type(exc).__name__}: {exc})"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine configured for loopbot's use of the given database."""
+    """Create an engine configured for loopbot's use of the given database (see `normalise_url`)."""
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         _configure_sqlite(engine)

@@ -20,12 +20,15 @@ from typing import Any
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
 from bot import migrate
 from bot.app import after_ack_of, create_app, deps_of, make_client
-from bot.db import make_engine, make_session_factory
+from bot.db import database_problem, make_engine, make_session_factory
 from bot.deps import Deps
+from bot.doctor import checks
 from bot.guard.health import HealthProbe
 from bot.guard.wsgi import MAX_BODY, slack_endpoint
 from bot.settings import Settings
@@ -45,11 +48,34 @@ def schema_problem(engine: Engine) -> str | None:
         with engine.connect() as conn:
             current = set(MigrationContext.configure(conn).get_current_heads())
     except Exception as exc:  # noqa: BLE001 - any failure to read the version is reported as such
-        return f"loopbot: cannot read the database schema version ({type(exc).__name__}: {exc})"
+        return database_problem(exc)  # worded as `loopbot db upgrade` words it
     if current != heads:
         at = ", ".join(sorted(current)) or "empty"
         return f"loopbot: the database schema is not at head (at {at}); run `loopbot db upgrade` first"
     return None
+
+
+TOKEN_PAGE = "your app's OAuth & Permissions page (https://api.slack.com/apps)"
+APP_TOKEN_PAGE = "your app's Basic Information page, App-Level Tokens (scope connections:write)"
+
+
+def unreachable(settings: Settings, exc: object) -> str:
+    return f"loopbot: cannot reach Slack at SLACK_API_URL ({settings.slack_api_url}): {exc}"
+
+
+def token_problem(client: WebClient, settings: Settings) -> str | None:
+    """One line when SLACK_BOT_TOKEN is a placeholder, Slack refuses it (auth.test) or cannot be reached."""
+    found, _ = checks.token(client, settings.slack_bot_token)
+    if found.ok:
+        return None
+    refused = found.detail.removeprefix("Slack refused the token: ")
+    if refused != found.detail:
+        what = "copy the Bot User OAuth Token from"
+        return f"loopbot: Slack refused SLACK_BOT_TOKEN ({refused}): {what} {TOKEN_PAGE}"
+    cause = found.detail.removeprefix("cannot reach Slack: ")
+    if cause != found.detail:
+        return unreachable(settings, cause)
+    return f"loopbot: {found.detail}: copy the Bot User OAuth Token from {TOKEN_PAGE}"
 
 
 def wsgi_app(app: App, engine: Engine, signing_secret: str | None = None, max_body: int = MAX_BODY) -> Wsgi:
@@ -84,15 +110,27 @@ class Runtime:
     app: App
 
 
-def build(settings: Settings) -> Runtime:
-    """Engine (schema checked, never migrated here), Bolt app and the Deps the dispatcher shares."""
-    engine = make_engine(settings.database_url)
-    problem = schema_problem(engine)
+def preflight(settings: Settings, engine: Engine, client: WebClient) -> None:
+    """Stop with one line unless the schema is at head and Slack accepts SLACK_BOT_TOKEN (auth.test)."""
+    problem = schema_problem(engine) or token_problem(client, settings)
     if problem:
-        engine.dispose()
         raise SystemExit(problem)
-    session_factory = make_session_factory(engine)
+
+
+def build(settings: Settings, checked: bool = False) -> Runtime:
+    """Engine (schema checked, never migrated here), Bolt app and the Deps the dispatcher shares.
+
+    `checked`: `preflight` has already passed (in the parent of `serve --workers`).
+    """
+    engine = make_engine(settings.database_url)
     client = make_client(settings)
+    if not checked:
+        try:
+            preflight(settings, engine, client)
+        except SystemExit:
+            engine.dispose()
+            raise
+    session_factory = make_session_factory(engine)
     deps = Deps(settings=settings, session_factory=session_factory, client=client)
     return Runtime(engine, deps, create_app(settings, session_factory, client=client))
 
@@ -138,22 +176,39 @@ def stop_on_signals(stop: Callable[[], None]) -> Iterator[None]:
             signal.signal(sig, old)
 
 
+def port_in_use(host: str, port: int, exc: OSError) -> SystemExit:
+    return SystemExit(
+        f"loopbot: cannot listen on {host}:{port}: {exc.strerror or exc}; stop what is using it"
+        " (another loopbot?) or choose another port with PORT or --port"
+    )
+
+
+def _family(host: str) -> socket.AddressFamily:
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
 def serve_http(
     settings: Settings, host: str = "0.0.0.0", threads: int = 8, sock: socket.socket | None = None
 ) -> None:
     """HTTP mode: serve until SIGTERM, then stop the dispatcher (waiting for it) and the server.
 
-    `sock` is a listening socket shared with other worker processes (`serve --workers`).
+    `sock` is a listening socket shared with other worker processes (`serve --workers`), whose parent
+    has run the preflight checks already.
     """
     from waitress import create_server
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    rt = build(settings)
+    rt = build(settings, checked=sock is not None)
     wsgi = wsgi_app(rt.app, rt.engine, settings.slack_signing_secret)
-    where: dict[str, Any] = {"sockets": [sock]} if sock is not None else {"host": host, "port": settings.port}
+    if sock is None:  # bound here, not by waitress: a port in use is then one line (and no leaked socket)
+        try:
+            sock = socket.create_server((host, settings.port), family=_family(host), backlog=1024)
+        except OSError as exc:
+            rt.engine.dispose()
+            raise port_in_use(host, settings.port, exc) from None
     # waitress refuses a larger body itself (413) as soon as it reads the headers (or, chunked, as the
     # count passes it): it never buffers more. It refuses lengths >= the limit, hence the + 1.
-    server = create_server(wsgi, threads=threads, max_request_body_size=MAX_BODY + 1, **where)
+    server = create_server(wsgi, threads=threads, max_request_body_size=MAX_BODY + 1, sockets=[sock])
 
     def interrupt() -> None:
         # Raised inside waitress's loop, which catches it and shuts its worker threads down.
@@ -174,7 +229,17 @@ def serve_http_workers(settings: Settings, host: str, threads: int, workers: int
     from bot.workers import listening_socket, run_workers
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
-    sock = listening_socket(host, settings.port)
+    # Checked once here, not in every worker (which would each print the same line); the engine is
+    # disposed before the fork, so no worker inherits a connection.
+    engine = make_engine(settings.database_url)
+    try:
+        preflight(settings, engine, make_client(settings))
+    finally:
+        engine.dispose()
+    try:
+        sock = listening_socket(host, settings.port)
+    except OSError as exc:
+        raise port_in_use(host, settings.port, exc) from None
     return run_workers(workers, lambda: serve_http(settings, host, threads, sock))
 
 
@@ -183,12 +248,17 @@ def serve_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
+    if not settings.slack_app_token.startswith("xapp-") or "your" in settings.slack_app_token:
+        raise SystemExit(
+            "loopbot: SLACK_APP_TOKEN is not an app-level token (it should start with xapp-, not be a"
+            f" placeholder): copy it from {APP_TOKEN_PAGE}"
+        )
     rt = build(settings)
     handler = SocketModeHandler(rt.app, settings.slack_app_token)
     stopped = threading.Event()
     try:
         with stop_on_signals(stopped.set), background_work(rt):
-            handler.connect()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
+            connect(handler, settings)
             log.info("server.socket_mode_connected")
             while not stopped.wait(0.5):
                 pass
@@ -196,3 +266,17 @@ def serve_socket_mode(settings: Settings) -> None:
         handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         rt.engine.dispose()
         log.info("server.stopped")
+
+
+def connect(handler: Any, settings: Settings) -> None:
+    """Open the Socket Mode connection; a refused app token or an unreachable Slack is one line."""
+    try:
+        handler.connect()
+    except SlackApiError as exc:
+        error = exc.response.get("error") or exc
+        raise SystemExit(
+            f"loopbot: Slack refused SLACK_APP_TOKEN ({error}): copy the App-Level Token"
+            f" from {APP_TOKEN_PAGE}"
+        ) from None
+    except OSError as exc:
+        raise SystemExit(unreachable(settings, exc)) from None

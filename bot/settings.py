@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.db import normalise_url
 from bot.delivery.hours_logic import parse_window
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -100,6 +101,11 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", alias="LOOPBOT_LOG_LEVEL")
 
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        return normalise_url(value)
+
     @field_validator("working_hours")
     @classmethod
     def _window(cls, value: str) -> str:
@@ -129,4 +135,5 @@ def load_settings(**overrides: object) -> Settings:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else "?"
         alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
-        raise SettingsError(f"loopbot: {alias} is invalid: {error['msg']}") from None
+        message = str(error["msg"]).removeprefix("Value error, ")  # pydantic's prefix for a ValueError
+        raise SettingsError(f"loopbot: {alias} is invalid: {message}") from None

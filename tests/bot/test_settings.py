@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.settings import SettingsError, load_settings, parse_duration
+from bot.db import make_engine
+from bot.settings import Settings, SettingsError, load_settings, parse_duration
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +73,34 @@ def test_malformed_window_and_level_name_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(SettingsError, match=rf"^loopbot: {name} is invalid"):
         load_settings()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgres://u:p@db:5432/loopbot", "postgresql://u:p@db:5432/loopbot"),  # Heroku-style
+        ("postgresql://u@db/loopbot", "postgresql://u@db/loopbot"),
+        ("postgresql+psycopg://u@db/loopbot", "postgresql+psycopg://u@db/loopbot"),
+        ("sqlite:///loopbot.db", "sqlite:///loopbot.db"),
+    ],
+)
+def test_database_urls_loopbot_can_use(url: str, expected: str) -> None:
+    assert Settings(DATABASE_URL=url, _env_file=None).database_url == expected
+
+
+def test_postgres_scheme_makes_a_psycopg_engine() -> None:
+    engine = make_engine("postgres://u@127.0.0.1:1/loopbot")
+    assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")
+    engine.dispose()
+
+
+@pytest.mark.parametrize("url", ["mysql://u@db/x", "postgresql+psycopg2://u@db/x", "oracle://u@db/x"])
+def test_unsupported_drivers_name_what_is_supported(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    with pytest.raises(SettingsError) as failed:
+        load_settings(_env_file=None)
+    message = str(failed.value)
+    assert message.startswith(f"loopbot: DATABASE_URL is invalid: {url.split(':')[0]}:// is not supported")
+    assert "sqlite" in message
+    assert "psycopg 3" in message
+    assert "Value error" not in message

@@ -232,6 +232,11 @@ def test_healthz_and_a_read_only_command_do_not_wait_for_a_held_write_lock(servi
         assert time.monotonic() - began < 3
 
 
+def test_start_logs_no_unused_token_warning(serving: Serving) -> None:
+    """SLACK_BOT_TOKEN is in this process's environment: Bolt used to warn "`token` will be unused"."""
+    assert "will be unused" not in serving.log.read_text()
+
+
 def test_sigterm_exits_cleanly(serving: Serving) -> None:
     """Runs last in this module: it stops the shared server."""
     serving.proc.send_signal(signal.SIGTERM)

@@ -33,5 +33,5 @@ def test_an_unwritable_output_path_is_one_line_not_a_traceback(tmp_path: Path) -
     target = tmp_path / "missing" / "schema.json"
     result = CliRunner().invoke(main, ["content", "schema", "-o", str(target)])
     assert result.exit_code == 1
-    assert result.output == f"Error: cannot write {target}: No such file or directory\n"
+    assert result.output == f"loopbot: cannot write {target}: No such file or directory\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -144,7 +144,7 @@ def test_cli_exit_codes_errors_and_warnings(tmp_path: Path) -> None:
     assert failed.exit_code == 1
     assert "rubric: unknown rubric 'nope'" in failed.output
     assert "questions.1: question 'swe-initiative' is from rubric 'nope'" in failed.output
-    assert "Error: 2 error(s), 1 warning(s)" in failed.output
+    assert "loopbot: 2 error(s), 1 warning(s)" in failed.output
 
 
 def test_missing_path_and_empty_documents(tmp_path: Path) -> None:
