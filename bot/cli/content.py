@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from slack_sdk import WebClient
@@ -14,6 +16,12 @@ from bot.content.focus import report_lines
 from bot.content.loader import load_content
 from bot.content.schema import json_schema
 from bot.settings import load_settings
+
+if TYPE_CHECKING:
+    from bot.scheduling import ScheduleRequest
+    from bot.scheduling.compare import Change
+    from bot.settings import Settings
+    from models import CandidateLoop
 
 
 @click.group()
@@ -169,12 +177,22 @@ def schema_text() -> str:
 
 @click.command("schedule")
 @click.argument("file", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-def schedule(file: Path) -> None:
-    """Schedule a candidate's loop from a YAML file (DATABASE_URL); see examples/schedule.yaml."""
+@click.option(
+    "--update",
+    is_flag=True,
+    help="If the candidate is already scheduled on the loop, apply the file's moves and reassignments.",
+)
+def schedule(file: Path, update: bool) -> None:
+    """Schedule a candidate's loop from a YAML file (DATABASE_URL); see examples/schedule.yaml.
+
+    Scheduling the same candidate on the same loop again changes nothing: the differences are shown,
+    and `--update` applies them (moves and reassignments; anything else goes through /loop status).
+    """
     from bot.clock import SystemClock
     from bot.content.schedule_file import load_schedule, locate
     from bot.db import opened
     from bot.scheduling import SchedulingError, schedule_loop
+    from bot.scheduling.create import existing_schedule
 
     request, doc, problems = load_schedule(file)
     for problem in problems:
@@ -182,24 +200,81 @@ def schedule(file: Path) -> None:
     if request is None or doc is None:
         raise click.ClickException(f"{len(problems)} error(s); nothing scheduled")
     settings = load_settings()
+    now = SystemClock().now()
+    found = None
     try:
         with opened(settings.database_url) as factory, factory.begin() as s:
-            cl = schedule_loop(s, request, settings, SystemClock().now())
-            lines = [
-                f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "
-                + ", ".join(
-                    f"{seat.user_id} ({seat.role}, {seat.kit['slug'] or 'no kit'})" for seat in i.panel
-                )
-                for i in cl.interviews
-            ]
-            summary = f"scheduled {request.candidate} ({request.loop}): candidate loop {cl.id}"
+            found = existing_schedule(s, request)
+            if found is not None:
+                lines = _update(s, *found, request, update, settings, now)
+            else:
+                cl = schedule_loop(s, request, settings, now)
+                lines = [f"scheduled {request.candidate} ({request.loop}): candidate loop {cl.id}"]
+                lines += [
+                    f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "
+                    + ", ".join(
+                        f"{seat.user_id} ({seat.role}, {seat.kit['slug'] or 'no kit'})" for seat in i.panel
+                    )
+                    for i in cl.interviews
+                ]
     except SchedulingError as exc:
         for problem in locate(doc, exc.problems):
             click.echo(str(problem))
-        raise click.ClickException(f"{len(exc.problems)} error(s); nothing scheduled") from None
-    click.echo(summary)
+        what = "nothing updated" if found is not None else "nothing scheduled"
+        raise click.ClickException(f"{len(exc.problems)} error(s); {what}") from None
     for line in lines:
         click.echo(line)
+
+
+def _update(
+    s: Session,
+    cl: CandidateLoop,
+    changes: list[Change],
+    request: ScheduleRequest,
+    update: bool,
+    settings: Settings,
+    now: datetime,
+) -> list[str]:
+    """What `schedule` says (and, with --update, does) when the candidate's loop already exists."""
+    from bot.scheduling import SchedulingError, move_interview, reassign_panelist
+    from bot.scheduling.create import scheduled_interviews, update_clashes
+
+    head = f"{cl.candidate.name} is already scheduled on this loop (candidate loop {cl.id})"
+    if not changes:
+        return [f"{head}; nothing would change"]
+    click.echo(f"{head}; the file differs:")
+    for change in changes:
+        click.echo(f"  {change.text}")
+    if not update:
+        raise click.ClickException(
+            f"already scheduled; run with --update to apply the {len(changes)} changes above"
+        )
+    manual = [c for c in changes if not c.applicable]
+    if manual:
+        raise click.ClickException(
+            f"{len(manual)} of these changes cannot be applied from a file (adding or removing interviews or "
+            "panelists, changing a length); make them from /loop status; nothing updated"
+        )
+    clashes = update_clashes(s, cl, request)
+    if clashes:
+        raise SchedulingError(clashes)
+    interviews = scheduled_interviews(cl)
+    done = []
+    for change in changes:
+        assert change.index is not None  # moves and reassignments are of a scheduled interview
+        interview = interviews[change.index]
+        try:
+            if change.kind == "move":
+                assert change.start is not None
+                move_interview(s, interview.id, change.start, settings, now, actor=cl.recruiter)
+            else:
+                reassign_panelist(
+                    s, interview.id, change.old_user, change.new_user, settings, now, actor=cl.recruiter
+                )
+        except SchedulingError as exc:
+            raise click.ClickException(f"{change.text}: {exc}; nothing updated") from None
+        done.append(f"  {change.text}")
+    return [f"updated candidate loop {cl.id}: {len(done)} change(s) applied", *done]
 
 
 COMMANDS: list[click.Command] = [content, schedule]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery import planner
+from bot.scheduling import compare
 from bot.scheduling.assignment import (
     Booking,
     InterviewSpec,
@@ -21,7 +23,17 @@ from bot.scheduling.assignment import (
 from bot.scheduling.requests import InterviewIn, ScheduleRequest, SchedulingError
 from bot.scheduling.snapshots import guidance_snapshot, kit_snapshot, rubric_snapshot
 from bot.settings import Settings
-from models import Candidate, CandidateLoop, Interview, InterviewType, Loop, LoopStage, PanelSeat, QuestionSet
+from models import (
+    Candidate,
+    CandidateLoop,
+    Interview,
+    InterviewStatus,
+    InterviewType,
+    Loop,
+    LoopStage,
+    PanelSeat,
+    QuestionSet,
+)
 
 log = logging.getLogger("loopbot.scheduling")
 
@@ -108,6 +120,123 @@ def _resolve(check: _Checker, path: str, spec: InterviewIn, bookings: list[Booki
     return spec, stage, kind, start, end
 
 
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def scheduled_interviews(cl: CandidateLoop) -> list[Interview]:
+    """The loop's scheduled (not cancelled) interviews, in order: what `compare.Change.index` counts."""
+    return [i for i in cl.interviews if i.status == InterviewStatus.SCHEDULED]
+
+
+def _booked(interview: Interview) -> compare.Booked:
+    minutes = int((interview.ends_at - interview.starts_at).total_seconds() // 60)
+    panel = tuple((s.user_id, s.role) for s in interview.panel)
+    return compare.Booked(interview.stage_key, interview.starts_at.astimezone(UTC), minutes, panel)
+
+
+def _requested(session: Session, loop: Loop, spec: InterviewIn) -> compare.Booked:
+    minutes = spec.duration_minutes
+    if minutes is None:
+        stage = next((s for s in loop.stages if s.key == spec.stage), None)
+        kind = stage.interview_type if stage is not None else None
+        if spec.type:
+            kind = _by_slug(session, InterviewType, spec.type)
+        minutes = kind.duration_minutes if kind is not None else 0
+    panel = tuple((p.user, p.role.value) for p in spec.panel)
+    return compare.Booked(spec.stage, spec.start.astimezone(UTC), minutes, panel)
+
+
+def existing_schedule(
+    session: Session, request: ScheduleRequest
+) -> tuple[CandidateLoop, list[compare.Change]] | None:
+    """The candidate's loop already scheduled for this request (same candidate name, ignoring case and
+    spacing, same loop, not fully cancelled) and what applying the request to it would change."""
+    loop = _by_slug(session, Loop, request.loop)
+    if loop is None:
+        return None
+    key = _name_key(request.candidate)
+    rows = session.execute(
+        select(CandidateLoop.id, Candidate.name)
+        .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
+        .where(CandidateLoop.loop_id == loop.id)
+        .order_by(CandidateLoop.id.desc())
+    )
+    for cl_id, name in rows.all():
+        if _name_key(name) != key:
+            continue
+        cl = session.get(CandidateLoop, cl_id)
+        assert cl is not None
+        interviews = scheduled_interviews(cl)
+        if interviews:
+            scheduled = [_booked(i) for i in interviews]
+            requested = [_requested(session, loop, spec) for spec in request.interviews]
+            return cl, compare.differences(scheduled, requested)
+    return None
+
+
+def already_scheduled_message(cl: CandidateLoop, changes: Sequence[compare.Change]) -> str:
+    """Why a second scheduling is refused, readable inline in the modal and in `loopbot schedule`."""
+    name = cl.candidate.name
+    would = "; ".join(c.text for c in changes) if changes else "nothing"
+    return (
+        f"{name} is already scheduled on this loop (candidate loop {cl.id}); change the interviews from "
+        f"/loop status instead (`loopbot schedule FILE --update` would change: {would})"
+    )
+
+
+def booking_clashes(
+    session: Session, bookings: Sequence[Booking], exclude_candidate_loop: int | None = None
+) -> list[tuple[str, str]]:
+    """(path, message) for each booking whose user already sits (seat not declined) on a scheduled
+    interview overlapping it, for any candidate; one query for all of them."""
+    if not bookings:
+        return []
+    query = (
+        select(PanelSeat.user_id, Interview.starts_at, Interview.ends_at, Interview.stage_key, Candidate.name)
+        .join(Interview, PanelSeat.interview_id == Interview.id)
+        .join(CandidateLoop, Interview.candidate_loop_id == CandidateLoop.id)
+        .join(Candidate, CandidateLoop.candidate_id == Candidate.id)
+        .where(
+            PanelSeat.user_id.in_(sorted({b.user for b in bookings})),
+            PanelSeat.declined_at.is_(None),
+            Interview.status == InterviewStatus.SCHEDULED,
+            Interview.starts_at < max(b.ends_at for b in bookings),
+            Interview.ends_at > min(b.starts_at for b in bookings),
+        )
+        .order_by(Interview.starts_at, Interview.id)
+    )
+    if exclude_candidate_loop is not None:
+        query = query.where(CandidateLoop.id != exclude_candidate_loop)
+    taken = session.execute(query).all()
+    problems = []
+    for b in bookings:
+        other = next(
+            (t for t in taken if t.user_id == b.user and t.starts_at < b.ends_at and b.starts_at < t.ends_at),
+            None,
+        )
+        if other is not None:
+            when = other.starts_at.astimezone(UTC).isoformat()
+            problems.append(
+                (b.ref, f"{b.user} is already on {other.name}'s {other.stage_key} interview at {when}")
+            )
+    return problems
+
+
+def update_clashes(session: Session, cl: CandidateLoop, request: ScheduleRequest) -> list[tuple[str, str]]:
+    """Panelists of `request` (applied to `cl` by --update) already on another candidate's overlapping
+    interview, at their request paths."""
+    loop = session.get(Loop, cl.loop_id)
+    assert loop is not None
+    bookings = []
+    for n, spec in enumerate(request.interviews):
+        wanted = _requested(session, loop, spec)
+        end = wanted.start + timedelta(minutes=wanted.minutes)
+        for m, seat in enumerate(spec.panel):
+            bookings.append(Booking(seat.user, f"interviews.{n}.panel.{m}.user", wanted.start, end))
+    return booking_clashes(session, bookings, exclude_candidate_loop=cl.id)
+
+
 def schedule_loop(
     session: Session, request: ScheduleRequest, settings: Settings, now: datetime
 ) -> CandidateLoop:
@@ -115,6 +244,9 @@ def schedule_loop(
     loop = _by_slug(session, Loop, request.loop)
     if loop is None:
         raise SchedulingError([("loop", f"unknown loop {request.loop!r}")])
+    found = existing_schedule(session, request)
+    if found is not None:
+        raise SchedulingError([("candidate", already_scheduled_message(*found))])
     check = _Checker(session, loop, now)
     channel = request.hiring_channel or loop.hiring_channel
     if not channel:
@@ -124,6 +256,7 @@ def schedule_loop(
     for n, spec in enumerate(request.interviews):
         resolved.append(_resolve(check, f"interviews.{n}", spec, bookings))
     check.bookings(bookings)
+    check.problems += booking_clashes(session, bookings)
     if check.problems:
         raise SchedulingError(check.problems)
 

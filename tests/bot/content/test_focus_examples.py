@@ -25,17 +25,19 @@ FOLLOW = "follow the lead's plan"
 LOOPS = ["developer-advocate", "infrastructure-manager", "software-engineer"]
 
 
-def schedule_every_stage(session: Session, root: Path, loop_slug: str) -> CandidateLoop:
-    """One interview per stage that has a type, with every role its panel allows."""
+def schedule_every_stage(
+    session: Session, root: Path, loop_slug: str, candidate: str = "Ada", week: int = 0
+) -> CandidateLoop:
+    """One interview per stage that has a type, with every role its panel allows (`week`s later)."""
     bundle = load_content([root])
     loop = bundle.loops[loop_slug].model
     interviews = []
     for n, stage in enumerate(s for s in loop.stages if s.interview_type):
         shape = bundle.interview_types[str(stage.interview_type)].model.panel
         panel = [PanelistIn(user=f"U{n}{shape_n}X", role=p.role) for shape_n, p in enumerate(shape)]
-        start = datetime(2030, 3, 4, 9, tzinfo=UTC) + timedelta(hours=2 * n)
+        start = datetime(2030, 3, 4, 9, tzinfo=UTC) + timedelta(hours=2 * n, weeks=week)
         interviews.append(InterviewIn(stage=stage.key, start=start, panel=panel))
-    request = ScheduleRequest(candidate="Ada", loop=loop_slug, interviews=interviews)
+    request = ScheduleRequest(candidate=candidate, loop=loop_slug, interviews=interviews)
     return schedule_loop(session, request, load_settings(), NOW)
 
 
@@ -135,6 +137,6 @@ def test_a_scheduled_interview_keeps_its_focus_when_the_content_changes(
     session.expire_all()
     again = session.get_one(Interview, values.id)
     assert rated(again, again.panel[0]) == before == ["initiative", "candor", "team-first", "growth"]
-    later = schedule_every_stage(session, root, "infrastructure-manager")
+    later = schedule_every_stage(session, root, "infrastructure-manager", candidate="Grace", week=1)
     new_values = next(i for i in later.interviews if i.stage_key == "values")
     assert rated(new_values, new_values.panel[0]) == ["candor"]

@@ -104,7 +104,16 @@ def test_schedule_example_builds_rows_snapshots_and_deliveries(content: Session,
 
 def test_same_slot_same_set_for_the_next_candidate(content: Session, settings: Settings) -> None:
     first = schedule_loop(content, example_request(), settings, NOW)
-    second = schedule_loop(content, example_request(candidate="Grace Hopper"), settings, NOW)
+    # The next candidate a week later (the same panel cannot be in two interviews at once).
+    later = example_request(candidate="Grace Hopper")
+    later = later.model_copy(
+        update={
+            "interviews": [
+                i.model_copy(update={"start": i.start + timedelta(days=7)}) for i in later.interviews
+            ]
+        }
+    )
+    second = schedule_loop(content, later, settings, NOW)
     kits = [[[s.kit["slug"] for s in i.panel] for i in cl.interviews] for cl in (first, second)]
     assert kits[0] == kits[1]
 
