@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 from slack_sdk import WebClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.bundle import Bundle
@@ -201,6 +202,10 @@ def schedule(file: Path, update: bool) -> None:
         raise click.ClickException(f"{len(problems)} error(s); nothing scheduled")
     settings = load_settings()
     now = SystemClock().now()
+    refused = _channel_refusal(settings, request)
+    if refused:
+        click.echo(str(doc.problem(("hiring_channel",), refused)))
+        raise click.ClickException("1 error(s); nothing scheduled")
     found = None
     try:
         with opened(settings.database_url) as factory, factory.begin() as s:
@@ -224,6 +229,35 @@ def schedule(file: Path, update: bool) -> None:
         raise click.ClickException(f"{len(exc.problems)} error(s); {what}") from None
     for line in lines:
         click.echo(line)
+
+
+def _channel_refusal(settings: Settings, request: ScheduleRequest) -> str:
+    """Why loopbot could not post this loop's digest (it joins a public channel); "" without a token."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import make_client
+    from bot.channels.membership import ensure_member
+    from bot.db import opened
+    from models import Loop
+
+    if not settings.slack_bot_token:
+        return ""
+    channel = request.hiring_channel
+    if not channel:
+        with opened(settings.database_url) as factory, factory() as s:
+            channel = s.scalar(select(Loop.hiring_channel).where(Loop.slug == request.loop)) or ""
+    if not channel:
+        return ""
+    try:
+        found = ensure_member(make_client(settings), channel)
+    except (SlackApiError, OSError) as exc:
+        reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+        raise click.ClickException(
+            f"cannot ask Slack about the hiring channel ({reason}); nothing scheduled"
+        ) from None
+    if found.joined:
+        click.echo(f"loopbot joined #{found.name} ({channel}), the hiring channel")
+    return found.problem
 
 
 def _update(

@@ -5,6 +5,7 @@ the app is not in answers channel_not_found). Checked at content import and at s
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from sqlalchemy import Engine
 from bot.channels.membership import ensure_member
 from bot.cli import main
 from bot.standin import Channel, StandIn, default_workspace
-from tests.support.content_files import copy_examples, line_of
+from tests.support.content_files import EXAMPLES, copy_examples, line_of
 
 TOKEN = "xoxb-channels-test"
 
@@ -77,3 +78,25 @@ def test_content_import_joins_public_channels_and_warns_at_the_loop_for_the_rest
         f"{loop}:{line_of(loop, 'hiring_channel:')}: warning: hiring_channel: loopbot cannot see C0HIRINGDA"
         in (result.output)
     )
+
+
+def test_scheduling_from_a_file_refuses_a_channel_loopbot_cannot_post_in(
+    slack: StandIn, fresh_engine: Engine, tmp_path: Path
+) -> None:
+    env = {
+        "DATABASE_URL": fresh_engine.url.render_as_string(hide_password=False),
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": slack.url,
+    }
+    runner = CliRunner()
+    imported = runner.invoke(main, ["content", "import", "--placeholder-people", str(EXAMPLES)], env=env)
+    assert imported.exit_code == 0, imported.output
+    schedule = tmp_path / "schedule.yaml"
+    text = (EXAMPLES.parent / "schedule.yaml").read_text().replace("C0HIRING", "C0HIRINGDA")
+    schedule.write_text(text.replace("2030-", f"{datetime.now(UTC).year + 3}-"))
+    result = runner.invoke(main, ["schedule", str(schedule)], env=env)
+    assert result.exit_code == 1
+    line = line_of(schedule, "hiring_channel:")
+    assert f"{schedule}:{line}: hiring_channel: loopbot cannot see C0HIRINGDA" in result.output
+    assert "`/invite @loopbot`" in result.output
+    assert "nothing scheduled" in result.output
