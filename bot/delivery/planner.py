@@ -71,8 +71,11 @@ def _store(session: Session, planned: list[PlannedDelivery]) -> int:
         row.status, row.attempts, row.last_error = DeliveryStatus.PENDING, 0, None
         row.lease_until = row.claim_token = None
         written += 1
-        log.info("delivery.planned key=%s kind=%s due=%s", p.dedupe_key, p.kind, iso(p.due_at))
+        log.debug("delivery.planned key=%s kind=%s due=%s", p.dedupe_key, p.kind, iso(p.due_at))
     session.flush()
+    if written:  # one line per batch at INFO (an interview plans ~15 rows); each row at DEBUG
+        kinds = ",".join(sorted({p.kind for p in planned}))
+        log.info("delivery.planned count=%d kinds=%s", written, kinds)
     return written
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 
@@ -220,3 +221,22 @@ def test_prep_resend_queues_the_kit_now_once_a_minute_expiring_at_the_start(sess
     assert first.payload == {"v": 1, "start": "2026-12-01T15:00:00Z"}
     # The planned prep rows are left as they were.
     assert status_of(session, kind=DeliveryKind.PREP) == {DeliveryStatus.PENDING: 5}
+
+
+def test_planning_logs_one_summary_line_at_info_and_each_row_at_debug(
+    session: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`loopbot schedule` printed ~45 delivery.planned lines; now one per batch, rows at DEBUG (-v)."""
+    with caplog.at_level(logging.DEBUG, logger="loopbot.delivery"):
+        setup(session)
+    rows = len(all_rows(session))
+    info = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    kinds = "escalation,feedback_request,prep,prep_nudge,reminder"
+    assert info == [
+        f"delivery.planned count={rows - 1} kinds={kinds}",
+        "delivery.planned count=1 kinds=digest",
+    ]
+    debug = [
+        r for r in caplog.records if r.levelno == logging.DEBUG and "delivery.planned key=" in r.getMessage()
+    ]
+    assert len(debug) == rows
