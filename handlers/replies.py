@@ -3,6 +3,7 @@ and what a listener says when the database is unavailable."""
 
 from __future__ import annotations
 
+import http.client
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -69,10 +70,12 @@ def reply_to_command(
     if respond is not None:
         try:
             sent = respond(text=text, blocks=blocks, response_type="ephemeral")
-            if sent.status_code == 200:
-                return
-        except OSError:
-            pass
+        except (OSError, http.client.HTTPException):
+            sent = None  # never reached Slack: the fallback cannot make a second copy
+        # Fall back only when Slack refused the URL (used up, expired, bad): another answer may mean
+        # the reply went out, and a second copy is worse than a late one.
+        if sent is not None and sent.status_code not in (400, 403, 404, 410):
+            return
     reply_privately(client, channel, user, text, blocks)
 
 

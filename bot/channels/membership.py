@@ -43,6 +43,8 @@ def ensure_member(client: WebClient, channel: str) -> Membership:
                               f"private and loopbot is not in it ({invite_hint(channel)})")  # fmt: skip
         raise
     name = str(info.get("name") or "")
+    if info.get("is_im") or info.get("is_mpim"):
+        return Membership(channel, name, problem=f"{channel} is a direct message: name a channel instead")
     if info.get("is_archived"):
         return Membership(channel, name, problem=f"#{name} is archived: choose a live hiring channel")
     if info.get("is_member"):

@@ -94,7 +94,7 @@ def _slack_checks(bundle: Bundle, placeholder_people: bool) -> None:
         resolve_people(
             bundle, slack_lookup(client) if client else offline, unknown_is_warning=placeholder_people
         )
-        if client is not None:
+        if client is not None and not bundle.errors:  # joining is a side effect: only for an import
             _channels(client, bundle)
     except (SlackApiError, OSError) as exc:
         reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
