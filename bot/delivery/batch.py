@@ -24,7 +24,8 @@ from bot.delivery.hours_logic import next_working_instant
 from bot.delivery.logfmt import kv
 from bot.delivery.outcomes import Backoff
 from bot.delivery.relevance import Facts, obsolete_reason
-from bot.delivery.render import Rendered, render
+from bot.delivery.render import render
+from bot.delivery.rendered import Rendered
 from bot.delivery.retry_logic import Classified, Outcome
 from bot.delivery.slack_io import Progress, TzCache
 from models import Delivery, DeliveryKind, DeliveryStatus

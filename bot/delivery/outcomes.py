@@ -14,7 +14,8 @@ from bot.delivery import planner
 from bot.delivery.claim import KEEP, Claimed, Finish, release_values
 from bot.delivery.logfmt import kv
 from bot.delivery.pacing import Pacer
-from bot.delivery.render import Rendered, record_sent
+from bot.delivery.render import record_sent
+from bot.delivery.rendered import Rendered
 from bot.delivery.retry_logic import UNKNOWN, Classified, Outcome, backoff
 from bot.delivery.slack_io import Progress
 from models import CandidateLoop, Delivery, DeliveryStatus

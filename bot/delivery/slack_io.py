@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from blocks.message import Message
-from bot.delivery.render import Rendered
+from bot.delivery.rendered import Rendered
 from bot.delivery.retry_logic import key_hash
 
 EVENT_TYPE = "loopbot_delivery"

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from blocks import limits
 from blocks.message import Message
-from bot.delivery.render import Part, Rendered
+from bot.delivery.rendered import Part, Rendered
 
 CONTINUED = " (continued)"
 
