@@ -11,6 +11,8 @@ class CallbackId(StrEnum):
     MOVE_INTERVIEW = "move_interview_modal"
     REASSIGN = "reassign_modal"
     FULL_KIT = "full_kit_modal"
+    # The interviewer program (bot/interviewers/).
+    GRADUATION_NOT_YET = "graduation_not_yet_modal"
 
 
 class ActionId(StrEnum):
@@ -30,6 +32,12 @@ class ActionId(StrEnum):
     REMOVE_INTERVIEW = "remove_interview"
     CHOOSE_LOOP = "choose_loop"
     SCHEDULE_FIELD = "schedule_field"
+    # The interviewer program: an approver's decision, a dry run confirmed, a lead swapped, a panel suggested.
+    APPROVE_GRADUATION = "approve_graduation"
+    NOT_YET_GRADUATION = "not_yet_graduation"
+    DRY_RUN_DONE = "dry_run_done"
+    SWAP_LEAD = "swap_lead"
+    SUGGEST_PANEL = "suggest_panel"
 
 
 class BlockId(StrEnum):
@@ -64,3 +72,9 @@ class BlockId(StrEnum):
     NEW_USER = "reassign_new"
     STATUS_ACTIONS = "status_actions__"
     HOME_SCHEDULE = "home_schedule"
+    # The interviewer program: graduation and dry-run buttons, the reason for "not yet", the
+    # scheduling modal's over-limit confirmation.
+    GRADUATION_ACTIONS = "graduation_actions"
+    GRADUATION_REASON = "graduation_reason"
+    DRY_RUN_ACTIONS = "dry_run_actions"
+    OVER_LIMIT = "sched_over_limit"

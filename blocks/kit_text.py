@@ -13,7 +13,8 @@ from models import Interview, PanelRole, PanelSeat
 ROLE_NAMES = {
     PanelRole.LEAD: "Lead",
     PanelRole.INTERVIEWER: "Interviewer",
-    PanelRole.SHADOW: "Shadow (observer)",
+    PanelRole.SHADOW: "Shadow",
+    PanelRole.REVERSE_SHADOW: "Reverse shadow",
 }
 # How long to keep for the candidate's questions is the interview type's to say (its guidance).
 ROLE_DUTIES = {
@@ -23,6 +24,9 @@ ROLE_DUTIES = {
     "and submit your own feedback.",
     PanelRole.SHADOW: "You observe to learn how this interview is run: stay muted unless invited, "
     "take notes. Feedback from observers is optional and does not count toward the decision.",
+    PanelRole.REVERSE_SHADOW: "You lead this interview as part of your training while the qualified lead "
+    "observes and may step in: open it, keep time and ask the questions. Submit your own feedback: it is "
+    "compared with the lead's for your training and does not count toward the decision.",
 }
 # Without a question set the interview runs on its type's plan (the prep shows it).
 PLAN_DUTIES = {

@@ -137,6 +137,8 @@ def scorecard_reply(
         head.append(f"_Edited after submission (version {fb.version})._")
     if role == PanelRole.SHADOW:
         head.append("_Observer feedback: shown for context, not counted in the tally._")
+    elif role == PanelRole.REVERSE_SHADOW:
+        head.append("_Training scorecard (reverse shadow): shown for context, not counted in the tally._")
     parts = ["\n".join(head)]
     if fb.ratings:
         parts += rating_parts(cl, interview, dict(fb.ratings))

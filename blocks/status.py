@@ -22,7 +22,7 @@ from blocks import limits
 from blocks.ids import ActionId, BlockId
 from blocks.message import Message
 from blocks.text import esc, esc_name, flat, mention, slack_date
-from models import CandidateLoop, Interview, InterviewStatus, PanelRole, PanelSeat
+from models import UNCOUNTED_ROLES, CandidateLoop, Interview, InterviewStatus, PanelRole, PanelSeat
 
 Submitted = Collection[tuple[int, str]]
 
@@ -35,6 +35,8 @@ def seat_mark(interview: Interview, seat: PanelSeat, submitted: Submitted, now: 
         return ":white_check_mark: submitted"
     if seat.role == PanelRole.SHADOW:
         return ":eyes: observer, feedback optional"
+    if seat.role == PanelRole.REVERSE_SHADOW:
+        return ":mortar_board: trainee lead, feedback for training"
     if interview.ends_at > now:
         return ":spiral_calendar_pad: interview to come"
     return ":hourglass: not in yet"
@@ -68,7 +70,7 @@ def loop_summary(cl: CandidateLoop, submitted: Submitted, now: datetime) -> str:
     for i in cl.interviews:
         if i.status == InterviewStatus.CANCELLED:
             continue
-        owed = [s for s in i.panel if s.declined_at is None and s.role != PanelRole.SHADOW]
+        owed = [s for s in i.panel if s.declined_at is None and s.role not in UNCOUNTED_ROLES]
         done = [mention(s.user_id) for s in owed if (i.id, s.user_id) in submitted]
         waiting = [mention(s.user_id) for s in owed if (i.id, s.user_id) not in submitted]
         marks = []

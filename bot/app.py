@@ -22,6 +22,7 @@ from bot.home.publish import home_publisher
 from bot.home.refresh import HomeRefresher, InlineHomes
 from bot.settings import Settings
 from handlers import changes, commands, digest, feedback, home, scheduling
+from handlers.interviewers import dry_runs, training
 
 log = logging.getLogger("loopbot.app")
 HOME_PUBLISH_PER_MINUTE = 100  # Slack's Tier 4, which views.publish is in
@@ -137,6 +138,6 @@ def create_app(
     app.use(skip_event_retries)
     app.use(inject_deps(deps, after_ack))
     # Bolt runs the first listener that matches, trying them in order: the busiest surface goes first.
-    for surface in (feedback, commands, home, scheduling, changes, digest):
+    for surface in (feedback, commands, home, scheduling, changes, digest, training, dry_runs):
         surface.register(app)
     return app

@@ -99,6 +99,17 @@ class Settings(BaseSettings):
         description="How many posts may go at once after a quiet spell before LOOPBOT_POST_RATE"
         " spaces them out (it also lets a late send thread catch up its slot).",
     )
+    weekly_limit: int = Field(
+        5,
+        ge=1,
+        le=50,
+        alias="LOOPBOT_WEEKLY_LIMIT",
+        description="Interviews per person per week (Monday to Sunday, UTC) unless their pool entry"
+        " says otherwise; scheduling above it asks for confirmation.",
+    )
+    daily_limit: int = Field(
+        2, ge=1, le=20, alias="LOOPBOT_DAILY_LIMIT", description="Interviews per person per day (UTC)."
+    )
     log_level: str = Field("INFO", alias="LOOPBOT_LOG_LEVEL")
 
     @field_validator("database_url")

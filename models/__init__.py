@@ -14,7 +14,29 @@ from models.content import (
 )
 from models.delivery import Delivery, DeliveryKind, DeliveryStatus
 from models.feedback import Feedback, FeedbackRevision, FeedbackStatus, Recommendation
-from models.hiring import Candidate, CandidateLoop, Interview, InterviewStatus, PanelRole, PanelSeat
+from models.hiring import (
+    UNCOUNTED_ROLES,
+    Candidate,
+    CandidateLoop,
+    Interview,
+    InterviewStatus,
+    PanelRole,
+    PanelSeat,
+)
+from models.interviewers import (
+    DryRun,
+    DryRunStatus,
+    GraduationRequest,
+    GraduationStatus,
+    InterviewerPool,
+    MemberState,
+    PoolMember,
+    Qualification,
+    QualificationEvent,
+    QualificationSource,
+    TrainingKind,
+    TrainingSession,
+)
 
 __all__ = [
     "Base",
@@ -23,16 +45,26 @@ __all__ = [
     "Delivery",
     "DeliveryKind",
     "DeliveryStatus",
+    "DryRun",
+    "DryRunStatus",
     "Feedback",
     "FeedbackRevision",
     "FeedbackStatus",
+    "GraduationRequest",
+    "GraduationStatus",
     "Interview",
     "InterviewStatus",
     "InterviewType",
+    "InterviewerPool",
     "Loop",
     "LoopStage",
+    "MemberState",
     "PanelRole",
     "PanelSeat",
+    "PoolMember",
+    "Qualification",
+    "QualificationEvent",
+    "QualificationSource",
     "Question",
     "QuestionSet",
     "QuestionSetItem",
@@ -40,6 +72,9 @@ __all__ = [
     "Rubric",
     "RubricCategory",
     "StageQuestionSet",
+    "TrainingKind",
+    "TrainingSession",
+    "UNCOUNTED_ROLES",
     "UTCDateTime",
     "utcnow",
 ]

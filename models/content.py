@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from models.base import Base, intpk, json_list, long_text, slug_str, str200
+from models.base import Base, intpk, json_dict, json_list, long_text, slug_str, str200
 
 
 class Rubric(Base):
@@ -131,6 +131,13 @@ class InterviewType(Base):
     example_questions: Mapped[json_list]
     # The lead runs the whole interview: interviewers without questions follow the lead's plan.
     lead_drives: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Training rules, {} when the content gives none (bot/interviewers/rules.py fills the defaults):
+    # {"shadow": 2, "reverse_shadow": 1, "agreement": 0.75, "approver": "hiring_manager"}
+    training: Mapped[json_dict]
+    # {"before_first_lead": true, "with": "hiring_manager", "per": "type" | "question_set"}; {} = none
+    dry_run: Mapped[json_dict]
+    # Every candidate of a role meets the same panel in this type (a pairing exercise).
+    same_panel_for_role: Mapped[bool] = mapped_column(Boolean, default=False)
 
     rubric: Mapped[Rubric | None] = relationship()
 

@@ -29,6 +29,11 @@ class DeliveryKind(StrEnum):
     DIGEST = "digest"
     PRIVATE_NOTES = "private_notes"
     NOTICE = "notice"
+    CALIBRATION = "calibration"  # a trainee's card: where they agreed with the qualified interviewer
+    GRADUATION = "graduation"  # asks the approver to confirm a trainee who met the requirements
+    DRY_RUN = "dry_run"  # a first-time lead and their partner: rehearse before the interview
+    DRY_RUN_REMINDER = "dry_run_reminder"
+    DRY_RUN_WARNING = "dry_run_warning"  # the recruiter at T-24h when it has not happened
 
 
 class Delivery(Base):

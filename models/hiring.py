@@ -15,6 +15,13 @@ class PanelRole(StrEnum):
     LEAD = "lead"
     INTERVIEWER = "interviewer"
     SHADOW = "shadow"
+    # A trainee who leads while a qualified lead on the same panel observes; takes the shadow seat.
+    REVERSE_SHADOW = "reverse_shadow"
+
+
+# Roles whose scorecards are shown for context and never counted, chased or waited for: an observer's,
+# and a trainee's while they lead under observation.
+UNCOUNTED_ROLES = frozenset({PanelRole.SHADOW, PanelRole.REVERSE_SHADOW})
 
 
 class InterviewStatus(StrEnum):

@@ -7,7 +7,14 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
-from bot.content.schema import InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
+from bot.content.schema import (
+    InterviewerPoolDoc,
+    InterviewTypeDoc,
+    LoopDoc,
+    QuestionDoc,
+    QuestionSetDoc,
+    RubricDoc,
+)
 from bot.content.yamlsrc import Document, Problem
 
 T = TypeVar("T", bound=BaseModel)
@@ -30,6 +37,7 @@ class Bundle:
     question_sets: dict[str, Item[QuestionSetDoc]] = field(default_factory=dict)
     interview_types: dict[str, Item[InterviewTypeDoc]] = field(default_factory=dict)
     loops: dict[str, Item[LoopDoc]] = field(default_factory=dict)
+    pools: dict[str, Item[InterviewerPoolDoc]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     # (kind, slug) of documents that failed validation: references to them are not reported again.
     broken: set[tuple[str, str]] = field(default_factory=set)
@@ -49,5 +57,6 @@ class Bundle:
             "question_set": self.question_sets,
             "interview_type": self.interview_types,
             "loop": self.loops,
+            "interviewer_pool": self.pools,
         }
         return tables[kind]

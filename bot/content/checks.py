@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from bot.content.bundle import Bundle, Item
 from bot.content.focus_checks import check_focus
-from bot.content.schema import LoopDoc, QuestionDoc, QuestionSetDoc
+from bot.content.schema import InterviewerPoolDoc, LoopDoc, QuestionDoc, QuestionSetDoc
 from bot.content.yamlsrc import Document, Problem
 
 
@@ -19,6 +19,8 @@ def check_bundle(bundle: Bundle) -> list[Problem]:
         problems += _check_set(bundle, qs)
     for loop in bundle.loops.values():
         problems += _check_loop(bundle, loop)
+    for pool in bundle.pools.values():
+        problems += _check_pool(bundle, pool)
     return problems + check_focus(bundle)
 
 
@@ -107,6 +109,26 @@ def _check_loop(bundle: Bundle, item: Item[LoopDoc]) -> list[Problem]:
                 )
             elif slug in stage.question_sets[:j]:
                 problems.append(doc.problem(path, f"question set {slug!r} is listed twice"))
+    return problems
+
+
+def _check_pool(bundle: Bundle, item: Item[InterviewerPoolDoc]) -> list[Problem]:
+    """Every type a pool names exists, and every member's types are the pool's."""
+    pool, doc = item.model, item.doc
+    problems: list[Problem] = []
+    for n, slug in enumerate(pool.interview_types):
+        if slug not in bundle.interview_types:
+            problems += _unknown(bundle, doc, ("interview_types", n), "interview_type", slug)
+    for n, member in enumerate(pool.members):
+        for slug in member.types:
+            if slug not in pool.interview_types:
+                problems.append(
+                    doc.problem(
+                        ("members", n, "types", slug),
+                        f"{slug!r} is not one of this pool's interview types "
+                        f"({_one_of(pool.interview_types)})",
+                    )
+                )
     return problems
 
 

@@ -104,7 +104,8 @@ def table(model: type[BaseModel]) -> list[str]:
     for name, field in model.model_fields.items():
         what = _cell(field.description or "")
         kind = type_name(field.annotation, list(field.metadata))
-        lines.append(f"| `{name}` | {_cell(kind)} | {_cell(default_text(field))} | {what} |")
+        shown = field.alias or name  # `with`, not the attribute `with_`
+        lines.append(f"| `{shown}` | {_cell(kind)} | {_cell(default_text(field))} | {what} |")
     return lines
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.content.bundle import Bundle
+from bot.content.import_pools import import_pool
 from bot.content.schema import InterviewTypeDoc, LoopDoc, QuestionDoc, QuestionSetDoc, RubricDoc
+from bot.content.upsert import ContentImportError, assign, get_or_new, lookup
 from models import (
     InterviewType,
     Loop,
@@ -24,12 +25,9 @@ from models import (
     StageQuestionSet,
 )
 
-M = TypeVar("M", Rubric, Question, QuestionSet, InterviewType, Loop)
-KINDS = ("rubrics", "questions", "question sets", "interview types", "loops")
+__all__ = ["ContentImportError", "ImportReport", "database_has_loops", "import_bundle"]
 
-
-class ContentImportError(Exception):
-    """The files are valid but cannot be applied to what the database already holds."""
+KINDS = ("rubrics", "questions", "question sets", "interview types", "loops", "interviewer pools")
 
 
 @dataclass
@@ -55,25 +53,6 @@ class ImportReport:
 def database_has_loops(session: Session) -> bool:
     """True when any loop exists (the `--if-empty` test)."""
     return bool(session.scalar(select(func.count()).select_from(Loop)))
-
-
-def _assign(obj: Any, **values: Any) -> bool:
-    """Set only the attributes that differ, so a re-import issues no UPDATE; True if any did."""
-    changed = False
-    for name, value in values.items():
-        if getattr(obj, name) != value:
-            setattr(obj, name, value)
-            changed = True
-    return changed
-
-
-def _get_or_new(session: Session, model: type[M], slug: str) -> tuple[M, bool]:
-    row = session.scalar(select(model).where(model.slug == slug))
-    if row is not None:
-        return row, False
-    row = model(slug=slug)
-    session.add(row)
-    return row, True
 
 
 def _reorder(session: Session, rows: Sequence[RubricCategory | LoopStage], keys: list[str]) -> None:
@@ -111,25 +90,18 @@ def import_bundle(session: Session, bundle: Bundle) -> ImportReport:
     for item in bundle.loops.values():
         _loop(session, item.model, rubrics, types, sets, report)
     session.flush()
+    for pool in bundle.pools.values():
+        import_pool(session, pool.model, types, report)
+    session.flush()
     return report
-
-
-def _lookup(session: Session, model: type[M], cache: dict[str, M], slug: str) -> M:
-    # Items may refer to content imported earlier and absent from these files.
-    if slug not in cache:
-        row = session.scalar(select(model).where(model.slug == slug))
-        if row is None:
-            raise ContentImportError(f"unknown {model.__tablename__[:-1]} {slug!r}")
-        cache[slug] = row
-    return cache[slug]
 
 
 def _rubric(
     session: Session, doc: RubricDoc, report: ImportReport, dropped: list[tuple[Rubric, RubricCategory]]
 ) -> Rubric:
     """Create or update a rubric; categories it lost go to `dropped`, removed once questions have moved."""
-    rubric, created = _get_or_new(session, Rubric, doc.slug)
-    changed = _assign(
+    rubric, created = get_or_new(session, Rubric, doc.slug)
+    changed = assign(
         rubric,
         name=doc.name,
         description=doc.description,
@@ -152,7 +124,7 @@ def _rubric(
             row = RubricCategory(key=cat.key)
             rubric.categories.append(row)
             changed = True
-        changed |= _assign(
+        changed |= assign(
             row,
             position=position,
             name=cat.name,
@@ -179,14 +151,14 @@ def _drop_categories(session: Session, dropped: list[tuple[Rubric, RubricCategor
 def _question(
     session: Session, doc: QuestionDoc, rubrics: dict[str, Rubric], report: ImportReport
 ) -> Question:
-    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
+    rubric = lookup(session, Rubric, rubrics, doc.rubric)
     category = next((c for c in rubric.categories if c.key == doc.category), None)
     if category is None:
         raise ContentImportError(
             f"question {doc.slug!r}: rubric {doc.rubric!r} has no category {doc.category!r}"
         )
-    question, created = _get_or_new(session, Question, doc.slug)
-    changed = _assign(
+    question, created = get_or_new(session, Question, doc.slug)
+    changed = assign(
         question,
         category_id=category.id,
         prompt=doc.prompt,
@@ -209,10 +181,10 @@ def _question_set(
     questions: dict[str, Question],
     report: ImportReport,
 ) -> QuestionSet:
-    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
-    qs, created = _get_or_new(session, QuestionSet, doc.slug)
-    changed = _assign(qs, name=doc.name, description=doc.description, rubric_id=rubric.id)
-    wanted = [_lookup(session, Question, questions, slug).id for slug in doc.questions]
+    rubric = lookup(session, Rubric, rubrics, doc.rubric)
+    qs, created = get_or_new(session, QuestionSet, doc.slug)
+    changed = assign(qs, name=doc.name, description=doc.description, rubric_id=rubric.id)
+    wanted = [lookup(session, Question, questions, slug).id for slug in doc.questions]
     if [item.question_id for item in qs.items] != wanted:
         qs.items.clear()
         session.flush()
@@ -225,9 +197,9 @@ def _question_set(
 def _interview_type(
     session: Session, doc: InterviewTypeDoc, rubrics: dict[str, Rubric], report: ImportReport
 ) -> InterviewType:
-    kind, created = _get_or_new(session, InterviewType, doc.slug)
-    rubric_id = _lookup(session, Rubric, rubrics, doc.rubric).id if doc.rubric else None
-    changed = _assign(
+    kind, created = get_or_new(session, InterviewType, doc.slug)
+    rubric_id = lookup(session, Rubric, rubrics, doc.rubric).id if doc.rubric else None
+    changed = assign(
         kind,
         name=doc.name,
         description=doc.description,
@@ -242,6 +214,9 @@ def _interview_type(
         focus=list(doc.focus or []),
         example_questions=list(doc.example_questions),
         lead_drives=doc.lead_drives,
+        training=doc.training.model_dump() if doc.training else {},
+        dry_run=doc.dry_run.model_dump(by_alias=True) if doc.dry_run else {},
+        same_panel_for_role=doc.same_panel_for_role,
     )
     report.note("interview types", created, changed)
     return kind
@@ -255,9 +230,9 @@ def _loop(
     sets: dict[str, QuestionSet],
     report: ImportReport,
 ) -> Loop:
-    rubric = _lookup(session, Rubric, rubrics, doc.rubric)
-    loop, created = _get_or_new(session, Loop, doc.slug)
-    changed = _assign(
+    rubric = lookup(session, Rubric, rubrics, doc.rubric)
+    loop, created = get_or_new(session, Loop, doc.slug)
+    changed = assign(
         loop,
         name=doc.name,
         role=doc.role,
@@ -280,9 +255,9 @@ def _loop(
             loop.stages.append(stage)
             changed = True
         type_id = (
-            _lookup(session, InterviewType, types, spec.interview_type).id if spec.interview_type else None
+            lookup(session, InterviewType, types, spec.interview_type).id if spec.interview_type else None
         )
-        changed |= _assign(
+        changed |= assign(
             stage,
             position=position,
             name=spec.name,
@@ -290,7 +265,7 @@ def _loop(
             interview_type_id=type_id,
             focus=list(spec.focus or []),
         )
-        wanted = [_lookup(session, QuestionSet, sets, slug).id for slug in spec.question_sets]
+        wanted = [lookup(session, QuestionSet, sets, slug).id for slug in spec.question_sets]
         if [alt.question_set_id for alt in stage.alternatives] != wanted:
             stage.alternatives.clear()
             session.flush()

@@ -69,21 +69,30 @@ def offline(who: str) -> Found:
 
 
 def resolve_people(bundle: Bundle, lookup: Lookup, unknown_is_warning: bool = False) -> None:
-    """Replace emails in the loops by member ids; each unknown person becomes a problem at its line.
+    """Replace emails in loops and pools by member ids; each unknown person becomes a problem at its line.
 
     `unknown_is_warning`: an unknown member id is kept with a warning (seeding the bundled examples,
     whose people are placeholders); an email that cannot be resolved is an error either way.
     """
     cache: dict[str, Found] = {}
+
+    def find(who: str) -> Found:
+        if who not in cache:
+            cache[who] = lookup(who)
+        return cache[who]
+
+    _resolve_loops(bundle, find, unknown_is_warning)
+    _resolve_pools(bundle, find, unknown_is_warning)
+
+
+def _resolve_loops(bundle: Bundle, find: Lookup, unknown_is_warning: bool) -> None:
     for slug, item in list(bundle.loops.items()):
         changes: dict[str, str] = {}
         for field in PEOPLE_FIELDS:
             who = str(getattr(item.model, field) or "")
             if not who:
                 continue
-            if who not in cache:
-                cache[who] = lookup(who)
-            found = cache[who]
+            found = find(who)
             if found.problem:
                 warning = unknown_is_warning and not is_email(who)
                 bundle.problems.append(item.doc.problem((field,), found.problem, warning=warning))
@@ -93,3 +102,22 @@ def resolve_people(bundle: Bundle, lookup: Lookup, unknown_is_warning: bool = Fa
             bundle.loops[slug] = Item(
                 item.doc, LoopDoc.model_validate({**item.model.model_dump(), **changes})
             )
+
+
+def _resolve_pools(bundle: Bundle, find: Lookup, unknown_is_warning: bool) -> None:
+    for slug, item in list(bundle.pools.items()):
+        members = []
+        changed = False
+        for n, member in enumerate(item.model.members):
+            found = find(member.user)
+            if found.problem:
+                warning = unknown_is_warning and not is_email(member.user)
+                bundle.problems.append(
+                    item.doc.problem(("members", n, "user"), found.problem, warning=warning)
+                )
+            elif found.user_id != member.user:
+                member = member.model_copy(update={"user": found.user_id})
+                changed = True
+            members.append(member)
+        if changed:
+            bundle.pools[slug] = Item(item.doc, item.model.model_copy(update={"members": members}))

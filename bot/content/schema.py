@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
+from bot.content.schema_interviewers import DryRunRule, InterviewerPoolDoc, TrainingRule
 from bot.content.schema_parts import (
     DEFAULT_SCALE,
     DUPLICATE,
@@ -32,6 +33,7 @@ __all__ = [
     "KINDS",
     "Category",
     "InterviewTypeDoc",
+    "InterviewerPoolDoc",
     "LoopDoc",
     "QuestionDoc",
     "QuestionSetDoc",
@@ -174,6 +176,19 @@ class InterviewTypeDoc(Item):
         "checkbox on the feedback form.",
     )
     resources: list[Resource] = Field(default_factory=list, description="Links for the interviewer.")
+    training: TrainingRule | None = Field(
+        None,
+        description="How trainees of this type graduate (interviewer pools); the defaults apply when "
+        "left out: shadow 2, reverse_shadow 1, agreement 0.75, approver hiring_manager.",
+    )
+    dry_run: DryRunRule | None = Field(
+        None, description="A rehearsal a person must do before they first lead this type; none when left out."
+    )
+    same_panel_for_role: bool = Field(
+        False,
+        description="Every candidate of a role meets the same people in this interview (a pairing "
+        "exercise): a suggested panel repeats the one earlier candidates of the loop had.",
+    )
 
     @field_validator("panel")
     @classmethod
@@ -236,7 +251,7 @@ class LoopDoc(Item):
         return value
 
 
-Doc = RubricDoc | QuestionDoc | QuestionSetDoc | InterviewTypeDoc | LoopDoc
+Doc = RubricDoc | QuestionDoc | QuestionSetDoc | InterviewTypeDoc | LoopDoc | InterviewerPoolDoc
 
 KINDS: dict[str, type[Item]] = {
     "rubric": RubricDoc,
@@ -244,6 +259,7 @@ KINDS: dict[str, type[Item]] = {
     "question_set": QuestionSetDoc,
     "interview_type": InterviewTypeDoc,
     "loop": LoopDoc,
+    "interviewer_pool": InterviewerPoolDoc,
 }
 
 

@@ -5,12 +5,10 @@ Every field carries a description: examples/content/README.md is generated from 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
-
-from models import PanelRole
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 Slug = Annotated[
@@ -123,8 +121,9 @@ class Category(Item):
 class PanelRoleShape(Item):
     """How many panelists of one role an interview of this type has."""
 
-    role: PanelRole = Field(
-        description="lead (runs the interview), interviewer, or shadow (observes; feedback optional)."
+    role: Literal["lead", "interviewer", "shadow"] = Field(
+        description="lead (runs the interview), interviewer, or shadow (observes; feedback optional). A "
+        "trainee's reverse_shadow takes the shadow seat."
     )
     min: int = Field(0, ge=0, description="The fewest panelists of this role.")
     # A `min` above the default max is an error too, hence validate_default.

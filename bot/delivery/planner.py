@@ -21,6 +21,7 @@ from bot.delivery.plan_logic import (
 )
 from bot.feedback.blind import can_see_feedback
 from models import (
+    UNCOUNTED_ROLES,
     CandidateLoop,
     Delivery,
     DeliveryKind,
@@ -28,7 +29,6 @@ from models import (
     Feedback,
     Interview,
     InterviewStatus,
-    PanelRole,
 )
 
 log = logging.getLogger("loopbot.delivery")
@@ -44,7 +44,7 @@ def _facts(interview: Interview) -> InterviewFacts:
         panel=tuple(seat.user_id for seat in interview.panel if seat.declined_at is None),
         recruiter=cl.recruiter,
         hiring_manager=cl.hiring_manager,
-        shadows=frozenset(seat.user_id for seat in interview.panel if seat.role == PanelRole.SHADOW),
+        shadows=frozenset(seat.user_id for seat in interview.panel if seat.role in UNCOUNTED_ROLES),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.delivery.plan_logic import iso
 from bot.feedback.logic import owes_feedback
+from bot.interviewers.outbox import OBSOLETE as INTERVIEWER_OBSOLETE
 from models import (
     CandidateLoop,
     Delivery,
@@ -111,6 +112,8 @@ def _interview(session: Session, row: Delivery, facts: Facts | None) -> Intervie
 def obsolete_reason(session: Session, row: Delivery, facts: Facts | None = None) -> str | None:
     """Why the row should not be sent any more, or None when it is still relevant."""
     kind = row.kind
+    if kind in INTERVIEWER_OBSOLETE:
+        return INTERVIEWER_OBSOLETE[kind](session, row)
     if kind in SEAT_KINDS or kind == DeliveryKind.ESCALATION:
         interview = _interview(session, row, facts)
         reason = _interview_reason(interview, row)

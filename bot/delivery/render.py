@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,6 +12,8 @@ from blocks import digest, prep
 from blocks.message import Message
 from bot.delivery import planner
 from bot.delivery.relevance import late_panelists, seat_of
+from bot.delivery.rendered import Part, Rendered
+from bot.interviewers.outbox import RENDERERS as INTERVIEWER_RENDERERS
 from models import (
     CandidateLoop,
     Delivery,
@@ -23,26 +24,6 @@ from models import (
     Interview,
     PanelSeat,
 )
-
-
-@dataclass(frozen=True)
-class Part:
-    """One post; `name` is stable across retries so the post can be found again by its metadata."""
-
-    name: str
-    message: Message
-    in_thread: bool = False
-
-
-@dataclass
-class Rendered:
-    """What to send for one delivery: optionally update a message, then post the parts in order."""
-
-    channel: str  # a user id for DMs (chat.postMessage opens the app's DM), else a channel id
-    parts: list[Part]
-    thread_ts: str | None = None  # existing thread for in_thread parts (and the message to update)
-    update: Message | None = None
-    replied: list[int] = field(default_factory=list)  # digest: feedback ids whose scorecard is posted
 
 
 def _seat_render(
@@ -150,6 +131,7 @@ RENDERERS: dict[str, Callable[[Session, Delivery, datetime, timedelta], Rendered
     DeliveryKind.DIGEST: _digest,
     DeliveryKind.NOTICE: _notice,
     DeliveryKind.PRIVATE_NOTES: _private_notes,
+    **INTERVIEWER_RENDERERS,
 }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from bot.feedback.focus_logic import Category, rubric_categories
 from bot.feedback.logic import NO_SIGNAL, RECOMMENDATION_LABELS, no_signal_label
 from models.feedback import Recommendation
-from models.hiring import PanelRole
+from models.hiring import UNCOUNTED_ROLES
 
 YES_SIDE = frozenset({Recommendation.YES, Recommendation.STRONG_YES})
 NO_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
@@ -56,7 +56,7 @@ class Card:
 
     @property
     def counts(self) -> bool:
-        return self.seat.role != PanelRole.SHADOW
+        return self.seat.role not in UNCOUNTED_ROLES
 
     def rated(self, key: str) -> bool:
         """Rated on a level (not "no signal") in a category its interview assesses."""

@@ -14,7 +14,15 @@ from sqlalchemy.orm import Session
 from bot.db import IMMEDIATE
 from bot.delivery import planner
 from bot.feedback.blind import can_see_feedback
-from models import CandidateLoop, Feedback, FeedbackStatus, Interview, InterviewStatus, PanelRole, PanelSeat
+from models import (
+    UNCOUNTED_ROLES,
+    CandidateLoop,
+    Feedback,
+    FeedbackStatus,
+    Interview,
+    InterviewStatus,
+    PanelSeat,
+)
 
 
 class ReleaseRefused(Exception):
@@ -46,7 +54,7 @@ def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
             Interview.candidate_loop_id == cl.id,
             Interview.status == InterviewStatus.SCHEDULED,
             PanelSeat.declined_at.is_(None),
-            PanelSeat.role != PanelRole.SHADOW,
+            PanelSeat.role.not_in(sorted(UNCOUNTED_ROLES)),
         )
     ).one()
     return bool(owed) and owed == submitted

@@ -17,7 +17,7 @@ from bot.feedback.focus_logic import Category as Category
 from bot.feedback.focus_logic import Signal as Signal
 from bot.feedback.focus_logic import kit_categories, rubric_categories
 from models.feedback import Recommendation
-from models.hiring import PanelRole
+from models.hiring import UNCOUNTED_ROLES
 
 NO_SIGNAL = "no_signal"
 SUMMARY_MIN_CHARS = 30
@@ -151,7 +151,7 @@ def clipped(form: FeedbackForm) -> FeedbackForm:
 
 def owes_feedback(role: str, declined: bool) -> bool:
     """Whether the loop waits for this seat's feedback (see the module docstring)."""
-    return not declined and role != PanelRole.SHADOW
+    return not declined and role not in UNCOUNTED_ROLES
 
 
 def form_is_open(starts_at: datetime, now: datetime) -> bool:

@@ -14,13 +14,13 @@ from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from models import (
+    UNCOUNTED_ROLES,
     CandidateLoop,
     Feedback,
     FeedbackStatus,
     Interview,
     InterviewStatus,
     Loop,
-    PanelRole,
     PanelSeat,
 )
 
@@ -82,7 +82,7 @@ def _seats(session: Session, user: str, now: datetime) -> tuple[list[SeatItem], 
         base.where(mine, Interview.ends_at > now).order_by(Interview.starts_at).limit(UPCOMING_LIMIT)
     )
     owed = and_(
-        PanelSeat.role != PanelRole.SHADOW,
+        PanelSeat.role.not_in(sorted(UNCOUNTED_ROLES)),
         or_(Feedback.id.is_(None), Feedback.status != FeedbackStatus.SUBMITTED),
     )
     due = session.execute(

@@ -86,9 +86,13 @@ def _lead_set(seats: Sequence[SeatSpec], chosen: Sequence[str | None]) -> str | 
 def panel_shape_problems(
     shape: Sequence[Mapping[str, object]], roles: Sequence[str], type_name: str
 ) -> list[str]:
-    """What is wrong with a panel's role counts for an interview type's shape (empty when it fits)."""
+    """What is wrong with a panel's role counts for an interview type's shape (empty when it fits).
+
+    A reverse shadow (a trainee leading under observation) takes the shadow seat."""
     problems = []
     limits = {str(s["role"]): (_int(s.get("min"), 0), _int(s.get("max"), 1)) for s in shape}
+    if "shadow" in limits:
+        roles = ["shadow" if r == "reverse_shadow" else r for r in roles]
     for role in sorted(set(roles) - set(limits)):
         problems.append(f"a {type_name} panel has no {role} (roles: {', '.join(limits) or 'none'})")
     for role, (low, high) in limits.items():

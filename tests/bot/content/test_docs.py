@@ -26,8 +26,8 @@ def test_every_field_of_every_kind_has_a_description_and_a_row() -> None:
     guide = docs.guide()
     for model in docs.models():
         assert docs.heading(model) in guide
-        for name in model.model_fields:
-            assert f"| `{name}` |" in guide, f"{model.__name__}.{name}"
+        for name, field in model.model_fields.items():
+            assert f"| `{field.alias or name}` |" in guide, f"{model.__name__}.{name}"
 
 
 def test_a_field_without_a_description_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:

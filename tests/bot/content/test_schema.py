@@ -24,7 +24,7 @@ def test_cli_prints_the_schema() -> None:
     kinds = {
         schema["$defs"][ref["$ref"].split("/")[-1]]["properties"]["kind"]["const"] for ref in schema["oneOf"]
     }
-    assert kinds == {"rubric", "question", "question_set", "interview_type", "loop"}
+    assert kinds == {"rubric", "question", "question_set", "interview_type", "loop", "interviewer_pool"}
     assert schema["$defs"]["QuestionDoc"]["additionalProperties"] is False
     assert "prompt" in schema["$defs"]["QuestionDoc"]["required"]
 

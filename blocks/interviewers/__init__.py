@@ -1,0 +1,1 @@
+"""Messages and modals of the interviewer program (calibration cards, graduation, dry runs, rosters)."""
