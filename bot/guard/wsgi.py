@@ -4,8 +4,8 @@ Bolt's own adapter reads and decodes the whole body, parses it, and only then ch
 (logging every rejected body in full); a non-numeric timestamp or an unparsable body ends in a 500.
 Here, in order: the declared length is capped (413, nothing read), at most that many bytes are read,
 the signature is checked on the raw bytes with slack_sdk's SignatureVerifier (401), the body is parsed
-as Bolt would and its shape checked (400). Only then does Bolt see the request. Every refusal is one
-INFO line naming why, never the body.
+once, by Bolt's own BoltRequest, and the payload's shape checked (400). Only then does Bolt dispatch
+it. Every refusal is one INFO line naming why, never the body.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
-from slack_bolt.request.internals import parse_body
 from slack_sdk.signature import SignatureVerifier
 
 from bot.guard import envelope
@@ -85,18 +84,17 @@ def _verify(verifier: SignatureVerifier, headers: dict[str, Any], raw: bytes) ->
         raise Refused(401, "bad or stale signature")
 
 
-def _parse(raw: bytes, headers: dict[str, Any]) -> str:
-    """The body as text, once it parses the way Bolt will parse it into a payload of a known shape."""
+def _request(raw: bytes, headers: dict[str, Any], query: str) -> BoltRequest:
+    """Bolt's request for the body, once it parses (Bolt parses it, once) into a payload of a known shape."""
     try:
         body = raw.decode("utf-8")
-        content_type = str(headers.get("content-type") or "").split(";")[0].strip() or None
-        parsed = parse_body(body, content_type)
-    except (UnicodeDecodeError, ValueError, RecursionError):
+    except UnicodeDecodeError:
         raise Refused(400, "body does not parse") from None
-    found = envelope.problem(parsed)
+    request = BoltRequest(body=body, query=query, headers=headers)  # raises on what does not parse
+    found = envelope.problem(request.body)
     if found:
         raise Refused(400, found)
-    return body
+    return request
 
 
 def _answer(start_response: Callable[..., Any], status: int, body: str = "") -> Iterable[bytes]:
@@ -119,13 +117,13 @@ def slack_endpoint(app: App, signing_secret: str, max_body: int = MAX_BODY) -> W
         try:
             raw = _read(environ, _length(environ, max_body))
             _verify(verifier, headers, raw)
-            body = _parse(raw, headers)
-            request = BoltRequest(body=body, query=wsgi_request.query_string, headers=headers)
+            request = _request(raw, headers, wsgi_request.query_string)
         except Refused as refused:
             log.info("request.refused status=%d reason=%s", refused.status, refused.reason)
             return _answer(start_response, refused.status)
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
-            # Bolt's own parsing (build_context) of a payload whose shape the envelope check let by.
+            # Bolt's parsing of the body (JSON or form), or of the payload into its context
+            # (build_context), refused what it read; the envelope check has not run yet.
             log.info("request.refused status=400 reason=unreadable payload (%s)", type(exc).__name__)
             return _answer(start_response, 400)
         response = app.dispatch(request)
