@@ -38,6 +38,8 @@ class ActionId(StrEnum):
     DRY_RUN_DONE = "dry_run_done"
     SWAP_LEAD = "swap_lead"
     SUGGEST_PANEL = "suggest_panel"
+    # The "not yet" modal's reason input.
+    GRADUATION_REASON_FIELD = "graduation_reason_field"
 
 
 class BlockId(StrEnum):
@@ -64,6 +66,8 @@ class BlockId(StrEnum):
     LEAD = "sched_lead__"
     INTERVIEWERS = "sched_interviewers__"
     SHADOWS = "sched_shadows__"
+    REVERSE_SHADOWS = "sched_reverse_shadows__"
+    SUGGESTED = "sched_suggested__"
     QUESTION_SET = "sched_question_set__"
     CONSENT = "sched_consent__"
     INTERVIEW_TOOLS = "sched_tools"
@@ -77,4 +81,5 @@ class BlockId(StrEnum):
     GRADUATION_ACTIONS = "graduation_actions"
     GRADUATION_REASON = "graduation_reason"
     DRY_RUN_ACTIONS = "dry_run_actions"
+    DRY_RUN_SETTLED = "dry_run_settled"  # what replaced the buttons of a dry-run message
     OVER_LIMIT = "sched_over_limit"

@@ -28,6 +28,7 @@ from bot.feedback.logic import (
     restrict,
     validate,
 )
+from bot.interviewers import calibration
 from models import (
     Candidate,
     CandidateLoop,
@@ -231,6 +232,7 @@ def submit(session: Session, interview_id: int, user: str, form: FeedbackForm, n
     digest_service.digest_if_due(
         session, ctx.interview.candidate_loop, now, "feedback_edited" if edit else "late_feedback"
     )
+    calibration.after_submit(session, row, ctx.interview, now)
     return SubmitResult(row, changed=True, interview=ctx.interview)
 
 

@@ -53,7 +53,7 @@ def counts(
     )
     if exclude_interviews:
         query = query.where(Interview.id.not_in(sorted(exclude_interviews)))
-    found.update(dict(session.execute(query).tuples().all()))
+    found.update({str(row[0]): int(row[1]) for row in session.execute(query)})
     return found
 
 
@@ -75,7 +75,7 @@ def limits(session: Session, users: Iterable[str], weekly: int, daily: int) -> d
         )
     )
     own: dict[str, tuple[list[int], list[int]]] = {}
-    for user, week_cap, day_cap in rows.tuples():
+    for user, week_cap, day_cap in rows:
         caps = own.setdefault(user, ([], []))
         if week_cap is not None:
             caps[0].append(week_cap)

@@ -23,7 +23,7 @@ def states(session: Session, users: Iterable[str], type_id: int) -> dict[str, st
             Qualification.interview_type_id == type_id, Qualification.user_id.in_(wanted)
         )
     )
-    return dict(rows.tuples().all())
+    return {str(row[0]): str(row[1]) for row in rows}
 
 
 def is_trainee(session: Session, user: str, type_id: int) -> bool:

@@ -1,0 +1,253 @@
+"""Graduation: a trainee who met the type's numbers is confirmed by the approver, or at once without one.
+
+Every function works inside the caller's transaction. Whether a trainee is ready is progress.py's call;
+here is who decides (the type's `training.approver`), what is recorded (Qualification, QualificationEvent,
+GraduationRequest) and who is told (through the outbox, so it survives Slack being down).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from blocks.text import esc, mention
+from bot.db import IMMEDIATE
+from bot.delivery import planner
+from bot.delivery.plan_logic import PlannedDelivery
+from bot.interviewers import roster
+from bot.interviewers.progress import Progress, progress
+from bot.interviewers.rules import training_rule
+from models import (
+    CandidateLoop,
+    DeliveryKind,
+    GraduationRequest,
+    GraduationStatus,
+    InterviewType,
+    MemberState,
+    Qualification,
+    QualificationEvent,
+    QualificationSource,
+    TrainingSession,
+)
+
+log = logging.getLogger("loopbot.interviewers")
+BY_RULE = "loopbot"  # QualificationEvent.by when the type needs nobody's confirmation
+
+
+class GraduationRefused(Exception):
+    """The user may not decide on this request; `text` (mrkdwn) says why and who decides."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision's outcome: `changed` is False for a repeated click on a request already decided."""
+
+    request: GraduationRequest
+    kind: InterviewType
+    changed: bool
+
+
+def evidence(p: Progress, cl: CandidateLoop, ts: TrainingSession) -> dict[str, Any]:
+    """What the approver is asked on: the progress numbers, and the loop whose recruiter hears of it."""
+    return {
+        "line": p.line(),
+        "shadows": p.shadows,
+        "reverse_shadows": p.reverse_shadows,
+        "close": p.close,
+        "exact": p.exact,
+        "compared": p.compared,
+        "candidate_loop_id": cl.id,
+        "training_session_id": ts.id,
+    }
+
+
+def _pending(session: Session, user: str, type_id: int) -> GraduationRequest | None:
+    return session.scalars(
+        select(GraduationRequest).where(
+            GraduationRequest.user_id == user,
+            GraduationRequest.interview_type_id == type_id,
+            GraduationRequest.status == GraduationStatus.PENDING,
+        )
+    ).first()
+
+
+def consider(
+    session: Session, kind: InterviewType, ts: TrainingSession, cl: CandidateLoop, now: datetime
+) -> GraduationRequest | None:
+    """After a comparison: graduate the trainee, or ask the approver, when the numbers are met."""
+    trainee = ts.trainee
+    if not roster.is_trainee(session, trainee, kind.id) or _pending(session, trainee, kind.id):
+        return None
+    p = progress(session, trainee, kind)
+    if not p.ready:
+        return None
+    rule = training_rule(kind)
+    if rule.approver == "none":
+        graduate(session, trainee, kind, BY_RULE, p.line(), now)
+        _tell_graduated(session, trainee, kind, BY_RULE, cl, f"t{ts.id}", now)
+        return None
+    approver = cl.hiring_manager if rule.approver == "hiring_manager" else ts.qualified
+    approver = approver or cl.recruiter  # a loop without a hiring manager: its recruiter decides
+    if not approver:
+        log.warning("graduation.no_approver user=%s type=%s", trainee, kind.slug)
+        return None
+    request = GraduationRequest(
+        user_id=trainee,
+        interview_type_id=kind.id,
+        approver=approver,
+        status=GraduationStatus.PENDING,
+        evidence=evidence(p, cl, ts),
+        reason="",
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    planned = PlannedDelivery(
+        kind=DeliveryKind.GRADUATION,
+        recipient=approver,
+        dedupe_key=f"graduation:r{request.id}",
+        due_at=now,
+        expires_at=None,
+        payload={"v": 1, "request_id": request.id},
+        candidate_loop_id=cl.id,
+    )
+    planner._store(session, [planned])
+    log.info("graduation.asked user=%s type=%s approver=%s", trainee, kind.slug, approver)
+    return request
+
+
+def graduate(session: Session, user: str, kind: InterviewType, by: str, reason: str, now: datetime) -> None:
+    """Qualified for the type, earned: a later content import keeps it (source graduated)."""
+    row = session.scalars(
+        select(Qualification).where(Qualification.user_id == user, Qualification.interview_type_id == kind.id)
+    ).first()
+    if row is None:
+        row = Qualification(user_id=user, interview_type_id=kind.id)
+        session.add(row)
+    row.state, row.source, row.graduated_at, row.updated_at = (
+        MemberState.QUALIFIED,
+        QualificationSource.GRADUATED,
+        now,
+        now,
+    )
+    event = QualificationEvent(
+        user_id=user, interview_type_id=kind.id, action="graduated", by=by, reason=reason, created_at=now
+    )
+    session.add(event)
+    session.flush()
+    log.info("graduation.graduated user=%s type=%s by=%s", user, kind.slug, by)
+
+
+def _load(session: Session, request_id: int, user: str) -> tuple[GraduationRequest, InterviewType]:
+    session.connection(execution_options=IMMEDIATE)  # SQLite: writers queue from the start
+    request = session.get(GraduationRequest, request_id, with_for_update=True)
+    if request is None:
+        raise GraduationRefused("That graduation request no longer exists: nothing to decide.")
+    kind = session.get_one(InterviewType, request.interview_type_id)
+    if user != request.approver:
+        raise GraduationRefused(refusal(request, kind.name))
+    return request, kind
+
+
+def refusal(request: GraduationRequest, type_name: str) -> str:
+    """What someone other than the approver is told when they press a decision button."""
+    return (
+        f":lock: Only {mention(request.approver)} can decide whether {mention(request.user_id)} graduates "
+        f"as a *{esc(type_name)}* interviewer: loopbot asked them. If it should not wait, ask them."
+    )
+
+
+def approve(session: Session, request_id: int, user: str, now: datetime) -> Decision:
+    """The approver's Approve: the trainee is qualified; the trainee and the recruiter are told."""
+    request, kind = _load(session, request_id, user)
+    if request.status != GraduationStatus.PENDING:
+        return Decision(request, kind, changed=False)
+    request.status, request.decided_by, request.decided_at = GraduationStatus.APPROVED, user, now
+    if roster.is_trainee(session, request.user_id, kind.id):
+        graduate(session, request.user_id, kind, user, str(request.evidence.get("line", "")), now)
+    cl = _loop_of(session, request)
+    _tell_graduated(session, request.user_id, kind, user, cl, f"r{request.id}", now)
+    session.flush()
+    return Decision(request, kind, changed=True)
+
+
+def not_yet(session: Session, request_id: int, user: str, reason: str, now: datetime) -> Decision:
+    """The approver's Not yet, with a reason the trainee is told; they stay a trainee."""
+    request, kind = _load(session, request_id, user)
+    if request.status != GraduationStatus.PENDING:
+        return Decision(request, kind, changed=False)
+    request.status, request.decided_by, request.decided_at = GraduationStatus.NOT_YET, user, now
+    request.reason = reason
+    event = QualificationEvent(
+        user_id=request.user_id,
+        interview_type_id=kind.id,
+        action="not_yet",
+        by=user,
+        reason=reason,
+        created_at=now,
+    )
+    session.add(event)
+    text = (
+        f":seedling: {mention(user)} read your training record for *{esc(kind.name)}* interviews and "
+        f"says not yet:\n>{esc(reason)}\nYou stay a trainee; loopbot asks again after your next "
+        "compared session."
+    )
+    cl = _loop_of(session, request)
+    planner.notify(
+        session,
+        recipient=request.user_id,
+        candidate_loop_id=cl.id if cl else None,
+        interview_id=None,
+        notice=text,
+        key=f"notice.not_yet:r{request.id}",
+        now=now,
+    )
+    session.flush()
+    return Decision(request, kind, changed=True)
+
+
+def _loop_of(session: Session, request: GraduationRequest) -> CandidateLoop | None:
+    cl_id = request.evidence.get("candidate_loop_id")
+    return session.get(CandidateLoop, int(cl_id)) if cl_id else None
+
+
+def _tell_graduated(
+    session: Session,
+    user: str,
+    kind: InterviewType,
+    by: str,
+    cl: CandidateLoop | None,
+    tag: str,
+    now: datetime,
+) -> None:
+    """The trainee, and the recruiter of the loop that completed the training, hear of it once."""
+    who = "the type's training rule" if by == BY_RULE else mention(by)
+    line = progress(session, user, kind).line()
+    texts = {
+        user: f":mortar_board: You are now a qualified *{esc(kind.name)}* interviewer (confirmed by {who}). "
+        f"{esc(line)}. You can be scheduled as lead from now on.",
+    }
+    if cl is not None and cl.recruiter and cl.recruiter != user:
+        texts[cl.recruiter] = (
+            f":mortar_board: {mention(user)} graduated as a *{esc(kind.name)}* interviewer (confirmed by "
+            f"{who}): {esc(line)}. They can lead interviews of this type now."
+        )
+    for recipient, text in texts.items():
+        planner.notify(
+            session,
+            recipient=recipient,
+            candidate_loop_id=cl.id if cl else None,
+            interview_id=None,
+            notice=text,
+            key=f"notice.graduated:{tag}:{recipient}",
+            now=now,
+        )
