@@ -67,7 +67,7 @@ def _title(interview: Interview) -> str:
     return f"{kt.type_name(interview)} with {kt.candidate_name(interview)}"
 
 
-def _overview(interview: Interview, seat: PanelSeat, now: datetime) -> list[Block]:
+def _overview(interview: Interview, seat: PanelSeat, now: datetime, dry_run: str | None) -> list[Block]:
     role = kt.job_role(interview)
     facts = [
         f"*Candidate:* {kt.candidate_name(interview)}" + (f" · *Role:* {role}" if role else ""),
@@ -75,6 +75,8 @@ def _overview(interview: Interview, seat: PanelSeat, now: datetime) -> list[Bloc
         f" · *Duration:* {kt.duration_minutes(interview)} minutes",
         f"*Your role:* {kt.role_name(seat.role)}. {_duty(interview, seat)}",
     ]
+    if dry_run:
+        facts.append(dry_run)
     blocks: list[Block] = [
         HeaderBlock(text=limits.truncate(f"Interview prep: {_title(interview)}", limits.HEADER_TEXT)),
         *sections("\n".join(facts)),
@@ -126,9 +128,15 @@ def _kit_groups(interview: Interview, seat: PanelSeat) -> list[list[Block]]:
     return groups
 
 
-def prep_messages(interview: Interview, seat: PanelSeat, now: datetime) -> list[Message]:
-    """The full prep kit for one panelist, split into as many messages as Slack's limits need."""
-    groups: list[list[Block]] = [_overview(interview, seat, now)]
+def prep_messages(
+    interview: Interview, seat: PanelSeat, now: datetime, dry_run: str | None = None
+) -> list[Message]:
+    """The full prep kit for one panelist, split into as many messages as Slack's limits need.
+
+    `dry_run` is the lead's dry-run line (bot/interviewers/dry_runs.py `dry_run_line`), shown with the
+    facts; the caller reads it, so this builder stays free of queries.
+    """
+    groups: list[list[Block]] = [_overview(interview, seat, now, dry_run)]
     guidance = kt.guidance_parts(interview.guidance)
     if guidance:
         groups.append([DividerBlock(), *sections("\n\n".join(guidance))])
