@@ -7,7 +7,7 @@ stage order; a blank cell is a category that interview did not assess.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
 from slack_sdk.models.blocks import (
@@ -56,9 +56,17 @@ def scorecard(cl: CandidateLoop, interviews: Sequence[Interview]) -> list[Catego
 
 
 def facts_of(
-    cl: CandidateLoop, feedback: Sequence[Feedback], now: datetime, sla: timedelta = dl.DEFAULT_SLA
+    cl: CandidateLoop,
+    feedback: Sequence[Feedback],
+    now: datetime,
+    sla: timedelta = dl.DEFAULT_SLA,
+    trainees: Collection[tuple[int, str]] = (),
 ) -> dl.DigestFacts:
-    """The digest facts of a candidate loop; cancelled interviews and drafts do not count."""
+    """The digest facts of a candidate loop; cancelled interviews and drafts do not count.
+
+    `trainees`: (interview id, user) of shadow seats held by trainees (bot.digest.service.training_seats):
+    their scorecards are training scorecards; a reverse shadow's always is.
+    """
     scheduled = {i.id: i for i in cl.interviews if i.status == InterviewStatus.SCHEDULED}
     expected = [
         seat_facts(i, s.user_id)
@@ -67,7 +75,7 @@ def facts_of(
         if owes_feedback(s.role, s.declined_at is not None)
     ]
     cards = [
-        card_of(scheduled[fb.interview_id], fb)
+        card_of(scheduled[fb.interview_id], fb, (fb.interview_id, fb.interviewer) in trainees)
         for fb in feedback
         if fb.status == FeedbackStatus.SUBMITTED and fb.interview_id in scheduled
     ]
@@ -139,6 +147,16 @@ def _matrix(facts: dl.DigestFacts) -> list[Block]:
     return blocks
 
 
+def _thread_note(facts: dl.DigestFacts) -> str:
+    """Where the scorecards are, and exactly whose were left out of the tally and matrix, and why."""
+    notes = "Each scorecard is in the thread. Private notes go to the hiring manager only."
+    left_out = [f"{_who(c.seat)}: training scorecard" for c in facts.training]
+    left_out += [f"{_who(c.seat)}: observer feedback" for c in facts.observers]
+    if left_out:
+        notes += " Not counted in the tally or the matrix: " + "; ".join(left_out) + "."
+    return notes
+
+
 def scorecards_held(
     cl: CandidateLoop, feedback: Sequence[Feedback], now: datetime, sla: timedelta = dl.DEFAULT_SLA
 ) -> bool:
@@ -147,13 +165,18 @@ def scorecards_held(
 
 
 def digest_message(
-    cl: CandidateLoop, feedback: list[Feedback], now: datetime, sla: timedelta = dl.DEFAULT_SLA
+    cl: CandidateLoop,
+    feedback: list[Feedback],
+    now: datetime,
+    sla: timedelta = dl.DEFAULT_SLA,
+    trainees: Collection[tuple[int, str]] = (),
 ) -> Message:
     """The debrief: candidate, role, tally, category × interviewer matrix and flags (scorecards: thread).
 
     While owed feedback is missing it says only who is missing, and offers to release the scores.
+    `trainees` as in facts_of.
     """
-    facts = facts_of(cl, feedback, now, sla)
+    facts = facts_of(cl, feedback, now, sla, trainees)
     if dl.scorecards_held(facts, cl.scorecards_released_at is not None):
         return _held_message(cl, facts, now)
     role = _job(cl)
@@ -168,11 +191,7 @@ def digest_message(
     if flags:
         blocks += _sections("*Flags*\n" + "\n".join(flags))
     blocks += _matrix(facts)
-    notes = "Each scorecard is in the thread. Private notes go to the hiring manager only."
-    if facts.observers:
-        who = ", ".join(mention(c.seat.user) for c in facts.observers)
-        notes += f" Observer feedback (not counted): {who}."
-    blocks.append(_context(notes))
+    blocks.append(_context(_thread_note(facts)))
     if len(blocks) > limits.MESSAGE_BLOCKS:
         blocks = blocks[: limits.MESSAGE_BLOCKS - 1] + [
             _context("_Shortened: see the scorecards in the thread._")

@@ -22,9 +22,9 @@ from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.message import Message
 from blocks.prep import prep_messages
 from blocks.status import loop_summary
-from blocks.text import slack_date
+from blocks.text import esc, mention, slack_date
 from bot.feedback.logic import RECOMMENDATION_LABELS, form_is_open
-from bot.home.queries import HomeData, SeatItem
+from bot.home.queries import HomeData, MyInterviewing, SeatItem, TypeHealth
 from models import FeedbackStatus, Interview, PanelSeat
 
 ABOUT = (
@@ -85,13 +85,73 @@ def _due(item: SeatItem, now: datetime, sla: timedelta) -> Block:
 
 
 def _recent(items: list[SeatItem]) -> Block:
+    """One line per scorecard, with the interview's date and time so that two interviews of one type
+    with one candidate read apart: "• *Pairing* with *Ada* on 3 Mar at 10:00: you recommended *No*"."""
     lines = []
     for item in items:
         fb = item.feedback
         rec = LABELS.get(fb.recommendation or "", "") if fb else ""
-        when = slack_date(fb.submitted_at, "{date_short_pretty}") if fb and fb.submitted_at else ""
-        lines.append(f"• {kt.what(item.interview)}: {rec}, submitted {when}")
+        line = f"• {kt.what(item.interview)} on {slack_date(item.interview.starts_at)}: "
+        line += f"you recommended *{rec}*" if rec else "submitted"
+        if fb and fb.submitted_at:
+            line += f" (submitted {slack_date(fb.submitted_at, '{date_short_pretty}')})"
+        lines.append(line)
     return _section("\n".join(lines))
+
+
+NO_POOLS = (
+    "_No interviewer pools yet: add a `kind: interviewer_pool` file (see examples/content/README.md) and "
+    "run `loopbot content import`._"
+)
+POOL_TYPES = 10  # types shown in pool health; `/loop interviewers` has the rest
+NAMES = 6  # people named per list before "and N more"
+
+
+def _names(users: list[str]) -> str:
+    shown = " ".join(mention(u) for u in users[:NAMES])
+    return shown + (f" and {len(users) - NAMES} more" if len(users) > NAMES else "")
+
+
+def _interviewing(mine: MyInterviewing) -> list[Block]:
+    """An interviewer's own load this week against their limit, and where they stand in training."""
+    n = mine.load
+    load = f"{n} interview{'s' * (n != 1)} this week (limit {mine.weekly_limit})"
+    if n > mine.weekly_limit:
+        load = f":warning: {load}: tell your recruiter if that is too many"
+    lines = ["*Your interviewing*", load]
+    for p in mine.training:
+        ready = " · _ready: waiting for the approver_" if p.ready else ""
+        lines.append(f":mortar_board: {esc(p.line())}{ready}")
+    return [DividerBlock(), _section("\n".join(lines))]
+
+
+def _type_health(t: TypeHealth) -> str:
+    leads = f"{len(t.leads)} qualified lead{'s' * (len(t.leads) != 1)}"
+    if not t.leads:
+        leads = ":warning: no qualified lead"
+    lines = [f"*{esc(t.type_name)}*: {leads} · {len(t.trainees)} trainee{'s' * (len(t.trainees) != 1)}"]
+    for user, p in t.trainees[:NAMES]:
+        lines.append(f"• {mention(user)}: {esc(p.line().split(': ', 1)[-1])}")
+    if len(t.trainees) > NAMES:
+        lines.append(f"• and {len(t.trainees) - NAMES} more trainees")
+    if t.over:
+        over = ", ".join(f"{mention(u)} ({n} of {cap})" for u, n, cap in t.over[:NAMES])
+        more = f" and {len(t.over) - NAMES} more" if len(t.over) > NAMES else ""
+        lines.append(f":warning: Over their weekly limit: {over}{more}")
+    return "\n".join(lines)
+
+
+def _pools(pools: list[TypeHealth]) -> list[Block]:
+    """A recruiter's pool health per interview type."""
+    blocks: list[Block] = [DividerBlock()]
+    if not pools:
+        return [*blocks, _section(f"*Interviewer pools*\n{NO_POOLS}")]
+    blocks.append(_section("*Interviewer pools*"))
+    blocks += [_section(_type_health(t)) for t in pools[:POOL_TYPES]]
+    extra = len(pools) - POOL_TYPES
+    tail = f"{extra} more interview types: " if extra > 0 else ""
+    blocks.append(_context(f"{tail}`/loop interviewers` shows everyone, with their load this week."))
+    return blocks
 
 
 def _schedule_button() -> ActionsBlock:
@@ -101,6 +161,18 @@ def _schedule_button() -> ActionsBlock:
             ButtonElement(text="Schedule a candidate", action_id=ActionId.OPEN_SCHEDULE, style="primary")
         ],
     )
+
+
+def _loops(data: HomeData, now: datetime) -> list[Block]:
+    if data.loops:
+        blocks: list[Block] = [DividerBlock(), _section("*Candidate loops you run*")]
+        for loop in data.loops:
+            button = ButtonElement(text="Status", action_id=ActionId.SHOW_STATUS, value=str(loop.cl.id))
+            blocks.append(_section(loop_summary(loop.cl, loop.submitted, now), button))
+        return blocks
+    if data.manages and not data.empty:
+        return [DividerBlock(), _section("*Candidate loops you run*\n_None open right now._")]
+    return []
 
 
 def home_view(data: HomeData, now: datetime, sla: timedelta = timedelta(hours=24)) -> View:
@@ -125,15 +197,13 @@ def home_view(data: HomeData, now: datetime, sla: timedelta = timedelta(hours=24
         blocks += [b for item in data.upcoming for b in _upcoming(item, now)]
     elif not data.empty:
         blocks += [DividerBlock(), _section("*Coming up*\n_No interviews on your calendar._")]
+    if data.interviewing is not None:
+        blocks += _interviewing(data.interviewing)
     if data.recent:
         blocks += [DividerBlock(), _section("*Recently submitted*"), _recent(data.recent)]
-    if data.loops:
-        blocks += [DividerBlock(), _section("*Candidate loops you run*")]
-        for loop in data.loops:
-            button = ButtonElement(text="Status", action_id=ActionId.SHOW_STATUS, value=str(loop.cl.id))
-            blocks.append(_section(loop_summary(loop.cl, loop.submitted, now), button))
-    elif data.manages and not data.empty:
-        blocks += [DividerBlock(), _section("*Candidate loops you run*\n_None open right now._")]
+    blocks += _loops(data, now)
+    if data.pools is not None:
+        blocks += _pools(data.pools)
     blocks.append(_context(f"Updated {slack_date(now)} · `/loop help` for commands"))
     if len(blocks) > limits.VIEW_BLOCKS:
         blocks = blocks[: limits.VIEW_BLOCKS - 1] + [_context("_More than fits here: see `/loop feedback`._")]

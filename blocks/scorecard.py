@@ -59,10 +59,26 @@ def assessed(interview: Interview, seat: PanelSeat | None) -> list[Category]:
     return form_categories(kit, interview.candidate_loop.rubric, interview.guidance, interview.stage_key)
 
 
-def card_of(interview: Interview, fb: Feedback) -> dl.Card:
+def card_of(interview: Interview, fb: Feedback, trainee: bool = False) -> dl.Card:
+    """The digest's view of a scorecard; `trainee`: its author sat as a trainee (a training scorecard)."""
     keys = frozenset(c.key for c in assessed(interview, seat_of(interview, fb.interviewer)))
     seat = seat_facts(interview, fb.interviewer)
-    return dl.Card(seat, fb.recommendation, fb.ratings, fb.submitted_at, keys)
+    return dl.Card(seat, fb.recommendation, fb.ratings, fb.submitted_at, keys, trainee)
+
+
+TRAINING_MARK = (
+    ":mortar_board: *Training scorecard: not counted* in the tally or the ratings matrix. It is compared "
+    "with the qualified interviewer's for {who}'s training ({role})."
+)
+OBSERVER_MARK = "_Observer feedback: shown for context, not counted in the tally._"
+
+
+def training_mark(card: dl.Card) -> str:
+    """The first line of a training scorecard (a reverse shadow's, or a trainee's shadow seat), or ""."""
+    if not card.training:
+        return ""
+    role = "reverse shadow" if card.seat.role == PanelRole.REVERSE_SHADOW else "trainee shadow"
+    return TRAINING_MARK.format(who=mention(card.seat.user), role=role)
 
 
 def _kit_order(kit: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -119,26 +135,34 @@ def rating_parts(cl: CandidateLoop, interview: Interview, ratings: dict[str, str
 
 
 def scorecard_reply(
-    cl: CandidateLoop, interview: Interview, fb: Feedback, sla: timedelta = dl.DEFAULT_SLA
+    cl: CandidateLoop,
+    interview: Interview,
+    fb: Feedback,
+    sla: timedelta = dl.DEFAULT_SLA,
+    trainee: bool = False,
 ) -> Message:
-    """One panelist's scorecard, for the digest's thread (the private note is never included)."""
+    """One panelist's scorecard, for the digest's thread (the private note is never included).
+
+    `trainee`: the author sat in the shadow seat as a trainee, so it is marked as a training scorecard.
+    """
     seat = seat_of(interview, fb.interviewer)
     role = seat.role if seat else PanelRole.INTERVIEWER
     rec = LABELS.get(fb.recommendation or "", "none")
-    head = [
+    card = card_of(interview, fb, trainee)
+    mark = training_mark(card)
+    head = [mark] if mark else []
+    head += [
         f"*Scorecard: {mention(fb.interviewer)}* · {esc(type_name(interview))} "
         f"({kt.role_name(role).lower()}) · {slack_date(interview.starts_at, '{date_short_pretty}')}",
         f"*Recommendation:* {rec}",
     ]
-    over = dl.lateness(card_of(interview, fb), sla)
+    over = dl.lateness(card, sla)
     if over is not None:
         head.append(f":snail: Submitted {dl.hours(over)} past the feedback deadline.")
     if fb.version > 1:
         head.append(f"_Edited after submission (version {fb.version})._")
-    if role == PanelRole.SHADOW:
-        head.append("_Observer feedback: shown for context, not counted in the tally._")
-    elif role == PanelRole.REVERSE_SHADOW:
-        head.append("_Training scorecard (reverse shadow): shown for context, not counted in the tally._")
+    if card.observer:
+        head.append(OBSERVER_MARK)
     parts = ["\n".join(head)]
     if fb.ratings:
         parts += rating_parts(cl, interview, dict(fb.ratings))

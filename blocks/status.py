@@ -80,9 +80,7 @@ def loop_summary(cl: CandidateLoop, submitted: Submitted, now: datetime) -> str:
             marks.append(
                 (":hourglass: " if i.ends_at <= now else ":spiral_calendar_pad: ") + " ".join(waiting)
             )
-        lines.append(
-            f"• {kt.type_name(i)} {slack_date(i.starts_at, '{date_short_pretty}')}: " + "  ".join(marks)
-        )
+        lines.append(f"• {kt.type_name(i)} {slack_date(i.starts_at)}: " + "  ".join(marks))
     return limits.truncate("\n".join(lines), limits.SECTION_TEXT)
 
 

@@ -1,4 +1,6 @@
-"""`/loop`: help, schedule, status <candidate>, feedback, prep <candidate>. Replies are ephemeral."""
+"""`/loop`: help, schedule, status <candidate>, feedback, prep <candidate>, interviewers [type].
+
+Replies are ephemeral."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from blocks import limits
 from blocks.home import pending_forms_message
+from blocks.interviewers.roster import roster_message
 from blocks.message import Message
 from blocks.status import choose_candidate, status_message
 from blocks.text import esc, flat
@@ -25,7 +28,8 @@ from bot.guard import inputs
 from bot.guard.envelope import COMMAND_TEXT_MAX
 from bot.guard.errors import after_ack_safe
 from bot.guard.trouble import UNREACHABLE
-from bot.home.queries import load_home, load_status, runs_loops
+from bot.home.queries import load_home, load_status, recruits, runs_loops
+from bot.interviewers.table import UnknownName, roster
 from handlers.replies import (
     REFUSAL,
     after_ack,
@@ -51,6 +55,8 @@ HELP = esc(
 • `/loop schedule`: schedule a candidate's loop (recruiters, hiring managers, admins)
 • `/loop status <candidate>`: interviews, panel and who has submitted (the loop's recruiter,
   hiring manager, admins)
+• `/loop interviewers [type]`: the interviewer pools: who is qualified or training, and their load
+  this week (recruiters, admins)
 • `/loop help`: this message
 Your upcoming interviews and pending forms are also on the app's *Home* tab."""
 )  # the <candidate> placeholders must not read as links
@@ -156,9 +162,33 @@ def _feedback(session: Session, user: str, _query: str, deps: Deps) -> Message:
     return pending_forms_message(under_way + home.due, now, deps.settings.feedback_sla)
 
 
+ROSTER_REFUSAL = (
+    ":lock: Only recruiters (of a loop or a candidate's loop) and loopbot admins can see the interviewer "
+    "roster. Ask your recruiting team, or a loopbot admin, for what you need to know."
+)
+
+
+def interviewers_reply(session: Session, user: str, query: str, deps: Deps) -> Message:
+    """The interviewer roster (of one type when named), for recruiters and admins."""
+    if not recruits(session, user, deps.settings.admins):
+        return _text(ROSTER_REFUSAL)
+    type_slug = query.split()[0].lower()[:100] if query.split() else None
+    try:
+        found = roster(
+            session, deps.clock.now(), deps.settings.weekly_limit, deps.settings.daily_limit,
+            type_slug=type_slug,
+        )  # fmt: skip
+    except UnknownName as exc:
+        why = limits.truncate(esc(str(exc)), limits.SECTION_TEXT - 100)
+        return _text(f"{why[:1].upper()}{why[1:]}. Try `/loop interviewers` for every type.")
+    name = found.rows[0].type_name if type_slug and found.rows else type_slug or ""
+    return roster_message(found, name)
+
+
 REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = {
     "status": (status_reply, False),
     "feedback": (_feedback, False),
+    "interviewers": (interviewers_reply, False),
     "prep": (resend_prep, True),  # writes to the outbox
 }
 

@@ -19,7 +19,7 @@ from bot.feedback.blind import can_see_feedback
 from bot.guard import inputs
 from bot.guard.errors import after_ack_safe
 from bot.guard.trouble import UNREACHABLE
-from bot.home.publish import publish_home
+from bot.home.publish import publish_home, settings_limits
 from bot.home.queries import load_status, may_manage
 from handlers.replies import REFUSAL, open_view, read_or
 from models import Interview, InterviewStatus
@@ -34,7 +34,15 @@ def handle_app_home_opened(event: dict[str, Any], client: WebClient, context: Bo
     deps: Deps = context["deps"]
     now = deps.clock.now()
     user = inputs.user_id(event.get("user"))
-    publish_home(client, deps.session_factory, user, now, deps.settings.admins, deps.settings.feedback_sla)
+    publish_home(
+        client,
+        deps.session_factory,
+        user,
+        now,
+        deps.settings.admins,
+        deps.settings.feedback_sla,
+        settings_limits(deps),
+    )
 
 
 def _kit(s: Session, deps: Deps, interview_id: int, user: str) -> View:

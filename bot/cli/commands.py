@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.cli import content, deliveries, demo, doctor, serve
+from bot.cli import content, deliveries, demo, doctor, interviewers, serve
 
 COMMANDS: list[click.Command] = [
     *content.COMMANDS,
@@ -12,4 +12,5 @@ COMMANDS: list[click.Command] = [
     *serve.COMMANDS,
     *demo.COMMANDS,
     *doctor.COMMANDS,
+    *interviewers.COMMANDS,
 ]

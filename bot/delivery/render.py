@@ -6,13 +6,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from blocks import digest, prep
 from blocks.message import Message
 from bot.delivery import planner
 from bot.delivery.relevance import late_panelists, seat_of
 from bot.delivery.rendered import Part, Rendered
+from bot.digest import service as digest_service
+from bot.interviewers import dry_runs
 from bot.interviewers.outbox import RENDERERS as INTERVIEWER_RENDERERS
 from models import (
     CandidateLoop,
@@ -38,7 +40,9 @@ def _seat_render(
 
 
 def _prep(interview: Interview, user: str, _row: Delivery, now: datetime) -> list[Message]:
-    return prep.prep_messages(interview, _seat(interview, user), now)
+    seat, session = _seat(interview, user), object_session(interview)
+    line = dry_runs.dry_run_line(session, seat, interview) if session is not None else None
+    return prep.prep_messages(interview, seat, now, dry_run=line)
 
 
 def _nudge(interview: Interview, user: str, _row: Delivery, _now: datetime) -> list[Message]:
@@ -97,7 +101,8 @@ def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> R
             .order_by(Feedback.submitted_at, Feedback.id)
         )
     )
-    main = digest.digest_message(cl, feedback, now, sla)
+    trainees = digest_service.training_seats(session, cl)
+    main = digest.digest_message(cl, feedback, now, sla, trainees=trainees)
     # A scorecard posted once is not posted again; an edited one is updated in the digest itself.
     # While feedback is missing the thread stays empty (blind rule); the update that completes or
     # releases the loop posts them all.
@@ -105,7 +110,17 @@ def _digest(session: Session, row: Delivery, now: datetime, sla: timedelta) -> R
     held = digest.scorecards_held(cl, feedback, now, sla)
     todo = [] if held else [fb for fb in feedback if fb.id not in done]
     replies = [
-        Part(f"fb{fb.id}", digest.scorecard_reply(cl, interviews[fb.interview_id], fb, sla), in_thread=True)
+        Part(
+            f"fb{fb.id}",
+            digest.scorecard_reply(
+                cl,
+                interviews[fb.interview_id],
+                fb,
+                sla,
+                trainee=(fb.interview_id, fb.interviewer) in trainees,
+            ),
+            in_thread=True,
+        )
         for fb in todo
     ]
     replied = [fb.id for fb in todo]

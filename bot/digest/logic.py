@@ -1,7 +1,11 @@
 """What a debrief digest says: tally, category × interviewer matrix and flags. Pure: no Slack, no SQL.
 
-Only feedback that counts toward the decision is tallied: shadows (observers) may submit, but their
-scorecards are shown in the thread, never counted (see bot.feedback.logic.owes_feedback).
+Only feedback that counts toward the decision is tallied. Two kinds of scorecard are shown in the thread
+but never counted in the tally, the matrix or the flags (bot.feedback.logic.owes_feedback; UNCOUNTED_ROLES):
+- observer feedback: a shadow seat held by someone who is not training (a silent observer);
+- training scorecards: a reverse shadow (a trainee leading while a qualified interviewer observes), or a
+  shadow seat held by a trainee. They are compared with the qualified interviewer's for the trainee's
+  progress (bot/interviewers/), never for the candidate's decision.
 
 Each scorecard rates the categories its interview assesses (bot/feedback/focus_logic.py): the matrix
 leaves a cell blank where an interview did not assess a category, and "nobody assessed" means no
@@ -20,7 +24,7 @@ from typing import Any
 from bot.feedback.focus_logic import Category, rubric_categories
 from bot.feedback.logic import NO_SIGNAL, RECOMMENDATION_LABELS, no_signal_label
 from models.feedback import Recommendation
-from models.hiring import UNCOUNTED_ROLES
+from models.hiring import UNCOUNTED_ROLES, PanelRole
 
 YES_SIDE = frozenset({Recommendation.YES, Recommendation.STRONG_YES})
 NO_SIDE = frozenset({Recommendation.NO, Recommendation.STRONG_NO})
@@ -53,10 +57,23 @@ class Card:
     ratings: dict[str, str]
     submitted_at: datetime | None
     assessed: frozenset[str] | None = None  # the categories its form rated; None: whatever it rated
+    trainee: bool = False  # its author was training for the interview's type (a trainee shadow)
 
     @property
     def counts(self) -> bool:
         return self.seat.role not in UNCOUNTED_ROLES
+
+    @property
+    def training(self) -> bool:
+        """A training scorecard: a reverse shadow, or a trainee's shadow seat (never counted)."""
+        return self.seat.role == PanelRole.REVERSE_SHADOW or (
+            self.trainee and self.seat.role == PanelRole.SHADOW
+        )
+
+    @property
+    def observer(self) -> bool:
+        """Observer feedback: a shadow seat of someone not in training (never counted)."""
+        return not self.counts and not self.training
 
     def rated(self, key: str) -> bool:
         """Rated on a level (not "no signal") in a category its interview assesses."""
@@ -100,7 +117,8 @@ class DigestFacts:
     missing: list[Seat]
     upcoming: list[Seat]
     late: list[tuple[Card, timedelta]]
-    observers: list[Card] = field(default_factory=list)
+    observers: list[Card] = field(default_factory=list)  # not counted: observer feedback
+    training: list[Card] = field(default_factory=list)  # not counted: training scorecards
 
     @property
     def complete(self) -> bool:
@@ -176,7 +194,8 @@ def summarize(
         missing=[s for s in owed if s.ends_at <= now],
         upcoming=[s for s in owed if s.ends_at > now],
         late=[(c, over) for c in counted if (over := lateness(c, sla)) is not None],
-        observers=[c for c in cards if not c.counts],
+        observers=sorted((c for c in cards if c.observer), key=column_order),
+        training=sorted((c for c in cards if c.training), key=column_order),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
 from bot.db import IMMEDIATE
@@ -21,7 +21,11 @@ from models import (
     FeedbackStatus,
     Interview,
     InterviewStatus,
+    MemberState,
+    PanelRole,
     PanelSeat,
+    Qualification,
+    TrainingSession,
 )
 
 
@@ -58,6 +62,36 @@ def loop_feedback_complete(session: Session, cl: CandidateLoop) -> bool:
         )
     ).one()
     return bool(owed) and owed == submitted
+
+
+def training_seats(session: Session, cl: CandidateLoop) -> frozenset[tuple[int, str]]:
+    """(interview id, user) of the loop's shadow seats held by a trainee: their scorecards are training.
+
+    A trainee is someone whose live state for the interview's type is trainee, or who already has a
+    compared training session for that interview (they may have graduated since). One statement.
+    """
+    trainee_now = (
+        select(PanelSeat.interview_id, PanelSeat.user_id)
+        .join(Interview, PanelSeat.interview_id == Interview.id)
+        .join(
+            Qualification,
+            and_(
+                Qualification.user_id == PanelSeat.user_id,
+                Qualification.interview_type_id == Interview.interview_type_id,
+            ),
+        )
+        .where(
+            Interview.candidate_loop_id == cl.id,
+            PanelSeat.role == PanelRole.SHADOW,
+            Qualification.state == MemberState.TRAINEE,
+        )
+    )
+    compared = (
+        select(TrainingSession.interview_id, TrainingSession.trainee)
+        .join(Interview, TrainingSession.interview_id == Interview.id)
+        .where(Interview.candidate_loop_id == cl.id)
+    )
+    return frozenset((iid, user) for iid, user in session.execute(union(trainee_now, compared)))
 
 
 def digest_if_due(session: Session, cl: CandidateLoop, now: datetime, late_reason: str) -> None:

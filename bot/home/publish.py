@@ -12,17 +12,23 @@ from sqlalchemy.orm import Session, sessionmaker
 from blocks.home import home_view
 from bot.db import reading
 from bot.deps import Deps
-from bot.home.queries import load_home
+from bot.home.queries import DEFAULT_LIMITS, load_home
 from bot.home.refresh import InlineHomes
+from bot.interviewers.load import Limits
 
 DEFAULT_SLA = timedelta(hours=24)
 
 
 def build_home(
-    session: Session, user_id: str, now: datetime, admins: Collection[str] = (), sla: timedelta = DEFAULT_SLA
+    session: Session,
+    user_id: str,
+    now: datetime,
+    admins: Collection[str] = (),
+    sla: timedelta = DEFAULT_SLA,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> View:
-    """The user's App Home view, read in one session."""
-    return home_view(load_home(session, user_id, now, admins), now, sla)
+    """The user's App Home view, read in one session; `limits`: the default interview limits."""
+    return home_view(load_home(session, user_id, now, admins, limits), now, sla)
 
 
 def publish_home(
@@ -32,11 +38,17 @@ def publish_home(
     now: datetime,
     admins: Collection[str] = (),
     sla: timedelta = DEFAULT_SLA,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
     """(Re)publish a user's App Home; call it after anything that user sees there has changed."""
     with reading(session_factory) as s:
-        view = build_home(s, user_id, now, admins, sla)
+        view = build_home(s, user_id, now, admins, sla, limits)
     client.views_publish(user_id=user_id, view=view)
+
+
+def settings_limits(deps: Deps) -> Limits:
+    """The interview limits LOOPBOT_WEEKLY_LIMIT and LOOPBOT_DAILY_LIMIT set for people without their own."""
+    return Limits(deps.settings.weekly_limit, deps.settings.daily_limit)
 
 
 def home_publisher(deps: Deps) -> Callable[[str], None]:
@@ -44,8 +56,16 @@ def home_publisher(deps: Deps) -> Callable[[str], None]:
 
     def publish(user_id: str) -> None:
         now = deps.clock.now()
-        publish_home(deps.client, deps.session_factory, user_id, now, deps.settings.admins,
-                     deps.settings.feedback_sla)  # fmt: skip
+        settings = deps.settings
+        publish_home(
+            deps.client,
+            deps.session_factory,
+            user_id,
+            now,
+            settings.admins,
+            settings.feedback_sla,
+            settings_limits(deps),
+        )
 
     return publish
 

@@ -1,5 +1,8 @@
 """Everything one user's App Home shows, loaded in a small, constant number of SQL statements.
 
+The interviewer program adds two constant-cost reads: the user's own roster rows (load, training), and
+for recruiters and admins the whole roster summed up per interview type (bot/interviewers/table.py).
+
 However many interviews a user has sat on, the home costs the same: each list is one LIMITed query, and
 related rows come in with joinedload (many-to-one) or selectinload (one IN query per relationship).
 """
@@ -13,17 +16,30 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, and_, exists, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from bot.interviewers.load import Limits
+from bot.interviewers.progress import Progress
+from bot.interviewers.roster import QUALIFIED_STATES
+from bot.interviewers.table import RosterRow, roster
+from bot.settings import Settings
 from models import (
     UNCOUNTED_ROLES,
     CandidateLoop,
     Feedback,
     FeedbackStatus,
     Interview,
+    InterviewerPool,
     InterviewStatus,
     Loop,
     PanelSeat,
+    PoolMember,
+    Qualification,
 )
 
+# The settings' defaults (LOOPBOT_WEEKLY_LIMIT, LOOPBOT_DAILY_LIMIT), for callers that pass none.
+DEFAULT_LIMITS = Limits(
+    weekly=int(Settings.model_fields["weekly_limit"].default),
+    daily=int(Settings.model_fields["daily_limit"].default),
+)
 UPCOMING_LIMIT = 15
 DUE_LIMIT = 20
 RECENT_LIMIT = 5
@@ -48,6 +64,25 @@ class LoopItem:
     submitted: frozenset[tuple[int, str]]
 
 
+@dataclass(frozen=True)
+class MyInterviewing:
+    """An interviewer's own side: this week's load against their limit, and training per type."""
+
+    load: int
+    weekly_limit: int
+    training: list[Progress] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TypeHealth:
+    """A recruiter's view of one interview type's pool."""
+
+    type_name: str
+    leads: list[str]  # qualified (or lead only): who can lead it
+    trainees: list[tuple[str, Progress]]
+    over: list[tuple[str, int, int]]  # (user, interviews this week, weekly limit) above their limit
+
+
 @dataclass
 class HomeData:
     user: str
@@ -56,6 +91,8 @@ class HomeData:
     recent: list[SeatItem] = field(default_factory=list)
     loops: list[LoopItem] = field(default_factory=list)
     manages: bool = False  # runs loops (recruiter, hiring manager) or is an admin
+    interviewing: MyInterviewing | None = None  # None: in no interviewer pool
+    pools: list[TypeHealth] | None = None  # None: not a recruiter or admin; []: no pools yet
 
     @property
     def empty(self) -> bool:
@@ -160,11 +197,65 @@ def runs_loops(session: Session, user: str, admins: Collection[str] = ()) -> boo
     return bool(session.scalar(select(or_(of_candidate, of_loop))))
 
 
-def load_home(session: Session, user: str, now: datetime, admins: Collection[str] = ()) -> HomeData:
-    """The user's App Home: coming up, feedback due, recently submitted, and the loops they run."""
+def recruits(session: Session, user: str, admins: Collection[str] = ()) -> bool:
+    """Whether the user is an admin, or the recruiter of a loop or a candidate loop (the roster's readers)."""
+    if user in admins:
+        return True
+    of_candidate = exists().where(CandidateLoop.recruiter == user)
+    of_loop = exists().where(Loop.recruiter == user)
+    return bool(session.scalar(select(or_(of_candidate, of_loop))))
+
+
+def _program(session: Session, user: str, admins: Collection[str]) -> tuple[bool, bool, bool]:
+    """(is in the interviewer program, sees the pools' health, any pool exists): one statement."""
+    in_program = or_(
+        exists().where(PoolMember.user_id == user), exists().where(Qualification.user_id == user)
+    )
+    recruiter = or_(exists().where(CandidateLoop.recruiter == user), exists().where(Loop.recruiter == user))
+    member, recruits_loops, pools = session.execute(
+        select(in_program, recruiter, exists().where(InterviewerPool.id.is_not(None)))
+    ).one()
+    return bool(member), user in admins or bool(recruits_loops), bool(pools)
+
+
+def my_interviewing(session: Session, user: str, now: datetime, limits: Limits) -> MyInterviewing | None:
+    """The user's load this week and training progress, when they are in a pool (or were qualified)."""
+    rows = roster(session, now, limits.weekly, limits.daily, users=[user]).rows
+    if not rows:
+        return None
+    return MyInterviewing(rows[0].load, rows[0].weekly_limit, [r.progress for r in rows if r.trainee])
+
+
+def pool_health(session: Session, now: datetime, limits: Limits) -> list[TypeHealth]:
+    """Per interview type with a pool: who can lead it, who is training, who is over their limit."""
+    by_type: dict[str, list[RosterRow]] = {}
+    for row in roster(session, now, limits.weekly, limits.daily).rows:
+        by_type.setdefault(row.type_slug, []).append(row)
+    return [
+        TypeHealth(
+            type_name=rows[0].type_name,
+            leads=[r.user for r in rows if r.state in QUALIFIED_STATES],
+            trainees=[(r.user, r.progress) for r in rows if r.trainee],
+            over=[(r.user, r.load, r.weekly_limit) for r in rows if r.over_limit],
+        )
+        for rows in by_type.values()
+    ]
+
+
+def load_home(
+    session: Session,
+    user: str,
+    now: datetime,
+    admins: Collection[str] = (),
+    limits: Limits = DEFAULT_LIMITS,
+) -> HomeData:
+    """The user's App Home: coming up, feedback due, recently submitted, the loops they run, their own
+    interviewing (load and training) and, for recruiters and admins, the pools' health."""
     upcoming, due = _seats(session, user, now)
     admin = user in admins
     loops = _loops(session, user, now, admin)
+    member, recruiter, any_pool = _program(session, user, admins)
+    health = (pool_health(session, now, limits) if any_pool else []) if recruiter else None
     return HomeData(
         user=user,
         upcoming=upcoming,
@@ -172,6 +263,8 @@ def load_home(session: Session, user: str, now: datetime, admins: Collection[str
         recent=_recent(session, user),
         loops=loops,
         manages=admin or bool(loops) or runs_loops(session, user),
+        interviewing=my_interviewing(session, user, now, limits) if member else None,
+        pools=health,
     )
 
 

@@ -126,7 +126,7 @@ def test_observer_feedback_is_mentioned_not_counted() -> None:
     feedback = [fb(i, "U1"), fb(i, "U2"), fb(i, "U3", "strong_no")]
     body = texts(digest_message(i.candidate_loop, feedback, NOW))
     assert "Strong No: *0*" in body
-    assert "Observer feedback (not counted): <@U3>" in body
+    assert "Not counted in the tally or the matrix: <@U3> (Architecture, shadow): observer feedback." in body
 
 
 def test_candidate_names_and_notes_are_escaped_everywhere() -> None:

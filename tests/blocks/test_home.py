@@ -12,6 +12,7 @@ from blocks import limits
 from blocks.home import ABOUT, home_view, kit_view
 from blocks.ids import ActionId
 from blocks.status import seat_mark, status_blocks, status_message
+from blocks.text import slack_date
 from bot.home.queries import HomeData, LoopItem, SeatItem
 from models import Feedback
 from tests.support.factories import kit, kit_question, memory_interview
@@ -108,7 +109,24 @@ def test_recently_submitted_lists_the_recommendation() -> None:
     done = item(starts_at=NOW - timedelta(days=1))
     fb = Feedback(status="submitted", recommendation="strong_yes", submitted_at=NOW - timedelta(hours=20))
     view = home_view(HomeData(user="U1", recent=[SeatItem(done.interview, done.seat, fb)]), NOW)
-    assert "*Architecture* with *Ada Lovelace*: Strong Yes, submitted <!date^" in dump(view)
+    on = slack_date(NOW - timedelta(days=1))
+    shown = json.dumps(view.to_dict(), ensure_ascii=False)
+    assert f"• *Architecture* with *Ada Lovelace* on {on}: you recommended *Strong Yes* (submitted " in shown
+
+
+def test_two_recent_interviews_of_one_type_with_one_candidate_read_apart() -> None:
+    """Issue 12: two identical rows, and ": No, submitted" read as "no, not submitted"."""
+    first = item(starts_at=NOW - timedelta(days=2), interview_id=31)
+    second = item(starts_at=NOW - timedelta(days=1), interview_id=32)
+    fb = Feedback(status="submitted", recommendation="no", submitted_at=NOW - timedelta(hours=20))
+    recent = [SeatItem(first.interview, first.seat, fb), SeatItem(second.interview, second.seat, fb)]
+    view = home_view(HomeData(user="U1", recent=recent), NOW).to_dict()
+    [block] = [b for b in view["blocks"] if "you recommended" in json.dumps(b)]
+    lines = block["text"]["text"].splitlines()
+    assert len(lines) == 2
+    assert lines[0] != lines[1]
+    assert all("you recommended *No* (submitted " in line for line in lines)
+    assert ": No, submitted" not in json.dumps(view)
 
 
 def test_loops_show_who_has_and_has_not_submitted() -> None:
