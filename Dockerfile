@@ -24,6 +24,8 @@ COPY scripts/docker-entrypoint.sh /app/docker-entrypoint.sh
 WORKDIR /app
 USER loopbot
 EXPOSE 3000
+# Both modes answer GET /healthz on PORT: HTTP mode beside /slack/events, Socket Mode (`serve --socket-mode`)
+# on its own (database, dispatcher and WebSocket checked); a 503 or no answer fails the check.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"
 ENTRYPOINT ["/app/docker-entrypoint.sh"]

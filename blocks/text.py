@@ -42,3 +42,36 @@ def slack_date(when: datetime, fmt: str = "{date_short_pretty} at {time}") -> st
 def mention(user_id: str) -> str:
     """A user mention; ids come from Slack, never from free text (anything else is shown as text)."""
     return f"<@{user_id}>" if is_user_id(user_id) else esc(flat(user_id))
+
+
+# Words whose first vowel letter is not a vowel sound ("a user", "a one-off"), or whose consonant is
+# silent ("an hour"); initialisms are read letter by letter ("an SRE screen", "a QA pairing").
+_CONSONANT_SOUND = ("uni", "use", "usu", "uti", "eu", "ewe", "one", "once", "ubiq", "ufo")
+_SILENT_H = ("hour", "honest", "honor", "honour", "heir")
+_VOWEL_LETTERS = set("AEFHILMNORSX")  # letters whose names start with a vowel sound: "an F", "an S"
+
+
+def a_or_an(phrase: str) -> str:
+    """`phrase` with its indefinite article: "an Infrastructure interview", "a Values interview".
+
+    Leading mrkdwn (`*`, `_`) is skipped to find the first word; the phrase is returned unchanged.
+    """
+    word = re.sub(r"^[^0-9A-Za-z]+", "", phrase).split(" ", 1)[0]
+    return f"{article(word)} {phrase}"
+
+
+def article(word: str) -> str:
+    """'a' or 'an' for the word that follows it, by sound (a heuristic that covers role and type names)."""
+    letters = re.sub(r"[^0-9A-Za-z].*$", "", word)
+    if not letters:
+        return "a"
+    if len(letters) > 1 and letters.isupper():  # an initialism: read as letters
+        return "an" if letters[0] in _VOWEL_LETTERS else "a"
+    if letters[0] == "8" or letters in ("11", "18"):  # "an 8-week", "an 11-step", "an 18-month"
+        return "an"
+    lower = letters.lower()
+    if lower.startswith(_SILENT_H):
+        return "an"
+    if lower[0] in "aeiou" and not lower.startswith(_CONSONANT_SOUND):
+        return "an"
+    return "a"

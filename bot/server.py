@@ -14,8 +14,10 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from socketserver import ThreadingMixIn
 from types import FrameType
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -29,7 +31,7 @@ from bot.app import after_ack_of, create_app, deps_of, make_client
 from bot.db import database_problem, make_engine, make_session_factory
 from bot.deps import Deps
 from bot.doctor import checks
-from bot.guard.health import HealthProbe
+from bot.guard.health import HealthProbe, SocketWatch, TickWatch
 from bot.guard.wsgi import MAX_BODY, slack_endpoint
 from bot.settings import Settings
 
@@ -78,14 +80,27 @@ def token_problem(client: WebClient, settings: Settings) -> str | None:
     return f"loopbot: {found.detail}: copy the Bot User OAuth Token from {TOKEN_PAGE}"
 
 
-def wsgi_app(app: App, engine: Engine, signing_secret: str | None = None, max_body: int = MAX_BODY) -> Wsgi:
+def wsgi_app(
+    app: App,
+    engine: Engine,
+    signing_secret: str | None = None,
+    max_body: int = MAX_BODY,
+    health: HealthProbe | None = None,
+) -> Wsgi:
     """Slack's requests go through the gate to Bolt; /healthz answers 200 when the database does (read
-    only, within a second), 503 otherwise; anything else is 404."""
+    only, within a second) and every check of `health` passes, 503 otherwise; anything else is 404."""
     # Bolt keeps the secret it was built with privately; a caller that has the settings passes it.
     secret = signing_secret or str(getattr(app, "_signing_secret", "") or "")
     slack = slack_endpoint(app, secret, max_body)
-    health = HealthProbe(engine)
+    return _routes(health or HealthProbe(engine), slack)
 
+
+def health_app(health: HealthProbe) -> Wsgi:
+    """Only GET /healthz (Socket Mode: Slack's requests come over the WebSocket); anything else is 404."""
+    return _routes(health, None)
+
+
+def _routes(health: HealthProbe, slack: Wsgi | None) -> Wsgi:
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
         if path == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -94,13 +109,18 @@ def wsgi_app(app: App, engine: Engine, signing_secret: str | None = None, max_bo
             status = "200 OK" if healthy else "503 Service Unavailable"
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        if path == EVENTS_PATH:
+        if path == EVENTS_PATH and slack is not None:
             return slack(environ, start_response)
         body = b"Not Found"
         start_response("404 Not Found", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
         return [body]
 
     return application
+
+
+def watch_dispatcher(health: HealthProbe, scheduler: Any, settings: Settings) -> None:
+    """/healthz fails once no tick has finished for ten intervals (five minutes at least)."""
+    health.checks["dispatcher"] = TickWatch(scheduler, stale=max(10 * settings.tick_seconds, 300.0))
 
 
 @dataclass
@@ -136,13 +156,14 @@ def build(settings: Settings, checked: bool = False) -> Runtime:
 
 
 @contextmanager
-def background_work(rt: Runtime) -> Iterator[None]:
-    """The dispatcher and the home refresher; on the way out both stop (a running tick finishes)."""
+def background_work(rt: Runtime) -> Iterator[Any]:
+    """The dispatcher (its scheduler is yielded) and the home refresher; on the way out both stop (a
+    running tick finishes)."""
     from bot.delivery.tick import start_dispatcher  # imported lazily: heavy, and only serve needs it
 
     scheduler = start_dispatcher(rt.deps)
     try:
-        yield
+        yield scheduler
     finally:
         scheduler.shutdown(wait=True)
         after_ack_of(rt.app).close()  # writes still unrecorded are given up: their users are told
@@ -199,7 +220,8 @@ def serve_http(
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
     rt = build(settings, checked=sock is not None)
-    wsgi = wsgi_app(rt.app, rt.engine, settings.slack_signing_secret)
+    health = HealthProbe(rt.engine)
+    wsgi = wsgi_app(rt.app, rt.engine, settings.slack_signing_secret, health=health)
     if sock is None:  # bound here, not by waitress: a port in use is then one line (and no leaked socket)
         try:
             sock = socket.create_server((host, settings.port), family=_family(host), backlog=1024)
@@ -215,7 +237,11 @@ def serve_http(
         raise SystemExit(0)
 
     try:
-        with stop_on_signals(interrupt), background_work(rt):  # handler kept until the work stops
+        with (
+            stop_on_signals(interrupt),
+            background_work(rt) as scheduler,
+        ):  # handler kept until the work stops
+            watch_dispatcher(health, scheduler, settings)
             log.info("server.listening url=http://%s:%s%s", host, settings.port, EVENTS_PATH)
             server.run()
     finally:
@@ -243,8 +269,12 @@ def serve_http_workers(settings: Settings, host: str, threads: int, workers: int
     return run_workers(workers, lambda: serve_http(settings, host, threads, sock))
 
 
-def serve_socket_mode(settings: Settings) -> None:
-    """Socket Mode: the same app over a WebSocket (no public URL), until SIGTERM."""
+def serve_socket_mode(settings: Settings, host: str = "0.0.0.0") -> None:
+    """Socket Mode: the same app over a WebSocket (no public URL), until SIGTERM.
+
+    GET /healthz is served on PORT as well (nothing else is), so a container's health check works in
+    both modes: healthy while the database answers, the dispatcher ticks and the WebSocket is connected.
+    """
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     settings.require("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN")
@@ -257,11 +287,16 @@ def serve_socket_mode(settings: Settings) -> None:
     handler = SocketModeHandler(rt.app, settings.slack_app_token)
     stopped = threading.Event()
     try:
-        with stop_on_signals(stopped.set), background_work(rt):
+        with stop_on_signals(stopped.set), background_work(rt) as scheduler:
             connect(handler, settings)
             log.info("server.socket_mode_connected")
-            while not stopped.wait(0.5):
-                pass
+            health = HealthProbe(rt.engine)
+            watch_dispatcher(health, scheduler, settings)
+            # Connected and answering pings (slack_sdk reconnects by itself; until then: unhealthy).
+            health.checks["socket_mode"] = SocketWatch(handler.client)
+            with health_server(health, host, settings.port):
+                while not stopped.wait(0.5):
+                    pass
     finally:
         handler.close()  # type: ignore[no-untyped-call]  # slack_bolt leaves it unannotated
         rt.engine.dispose()
@@ -280,3 +315,38 @@ def connect(handler: Any, settings: Settings) -> None:
         ) from None
     except OSError as exc:
         raise SystemExit(unreachable(settings, exc)) from None
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        """Health checks come every few seconds: no access log line for each."""
+
+
+@contextmanager
+def health_server(health: HealthProbe, host: str, port: int) -> Iterator[None]:
+    """GET /healthz on host:port in a thread, for Socket Mode; a port in use is a warning, not a stop
+    (the app works without it; only a health check that needs it fails)."""
+
+    class Server(ThreadingMixIn, WSGIServer):
+        address_family = _family(host)
+        daemon_threads = True
+
+    try:
+        httpd = make_server(host, port, health_app(health), server_class=Server, handler_class=_QuietHandler)
+    except OSError as exc:
+        log.warning(
+            "server.health_unavailable port=%s reason=%r: GET /healthz is off; set PORT to a free port",
+            port,
+            exc.strerror or str(exc),
+        )
+        yield
+        return
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.2,), name="healthz-server", daemon=True)
+    thread.start()
+    log.info("server.health_listening url=http://%s:%s%s", host, port, HEALTH_PATH)
+    try:
+        yield
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(5)

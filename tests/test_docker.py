@@ -6,7 +6,12 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from ruamel.yaml import YAML
 from sqlalchemy import create_engine, inspect
@@ -133,3 +138,68 @@ def test_entrypoint_seeds_from_the_examples_only_when_the_database_is_empty(tmp_
         "content import /app/content",
         "serve",
     ]
+
+
+def _healthcheck_command() -> str:
+    """The shell command of the Dockerfile's HEALTHCHECK (`CMD` form, continued lines joined)."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    found = re.search(r"^HEALTHCHECK .*? CMD (.+)$", text, re.M)
+    assert found, "no HEALTHCHECK ... CMD line"
+    return found.group(1).strip()
+
+
+@contextmanager
+def _answering(status: int) -> Iterator[int]:
+    """A local /healthz that answers `status`; yields its port."""
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            body = b'{"ok": true}' if status == 200 else b'{"ok": false}'
+            self.send_response(status if self.path == "/healthz" else 404)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Health)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _run_healthcheck(port: int) -> int:
+    env = {**os.environ, "PORT": str(port), "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    return subprocess.run(
+        ["sh", "-c", _healthcheck_command()], env=env, capture_output=True, timeout=30
+    ).returncode
+
+
+def test_the_healthcheck_passes_on_200_and_fails_on_503_or_silence() -> None:
+    """Run the HEALTHCHECK's own command against a /healthz on PORT, as Docker runs it in the container."""
+    with _answering(200) as port:
+        assert _run_healthcheck(port) == 0
+    with _answering(503) as port:  # e.g. Socket Mode with the WebSocket down
+        assert _run_healthcheck(port) != 0
+    assert _run_healthcheck(port) != 0  # nothing listening any more
+
+
+def test_socket_mode_in_the_container_is_documented_and_health_checked_the_same_way() -> None:
+    """Socket Mode serves GET /healthz on PORT too (bot/server.py `health_server`), so one HEALTHCHECK fits
+    both modes; compose shows the command that selects it."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'CMD ["serve"]' in dockerfile
+    command = _healthcheck_command()
+    assert "PORT" in command
+    assert "/healthz" in command
+    compose = (ROOT / "docker-compose.yml").read_text()
+    assert '# command: ["serve", "--socket-mode"]' in compose
+    readme = (ROOT / "README.md").read_text()
+    docker = readme[readme.index("## Deploying with Docker") : readme.index("## Running several replicas")]
+    for needed in ("serve --socket-mode", "SLACK_APP_TOKEN", "/healthz"):
+        assert needed in docker

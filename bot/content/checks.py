@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 
 from bot.content.bundle import Bundle, Item
 from bot.content.focus_checks import check_focus
 from bot.content.schema import InterviewerPoolDoc, LoopDoc, QuestionDoc, QuestionSetDoc
 from bot.content.yamlsrc import Document, Problem
+
+MAX_CHOICES = 8  # more than this is a list nobody reads in one line; a near miss is named instead
 
 
 def check_bundle(bundle: Bundle) -> list[Problem]:
@@ -135,10 +138,22 @@ def _check_pool(bundle: Bundle, item: Item[InterviewerPoolDoc]) -> list[Problem]
 def _unknown(
     bundle: Bundle, doc: Document, path: tuple[str | int, ...], kind: str, slug: str
 ) -> list[Problem]:
-    # A document that exists but failed validation was reported already; naming it is not a second error.
+    # A document that exists but failed validation was reported already, and one in a file that could
+    # not be read is held back behind that file's error (root_causes.py): naming it is no second error.
     if (kind, slug) in bundle.broken:
         return []
-    return [doc.problem(path, f"unknown {kind.replace('_', ' ')} {slug!r}")]
+    what = kind.replace("_", " ")
+    return [doc.problem(path, f"unknown {what} {slug!r}{_choices(what, slug, list(bundle.table(kind)))}")]
+
+
+def _choices(what: str, slug: str, known: list[str]) -> str:
+    """` (did you mean 'x'?)` for a near miss, else the few there are to choose from."""
+    close = difflib.get_close_matches(slug, known, n=1)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if not known:
+        return f" (no {what} is defined in these files)"
+    return f" ({_one_of(sorted(known))})" if len(known) <= MAX_CHOICES else ""
 
 
 def _one_of(keys: Iterable[str]) -> str:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from bot.content.bundle import Bundle, Item
 from bot.content.checks import check_bundle
+from bot.content.root_causes import declared, hold_back
 from bot.content.schema import KINDS
 from bot.content.yamlsrc import Document, Problem, read_documents, validation_problems
 
@@ -24,12 +25,14 @@ def yaml_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES)
             if not found:
-                problems.append(Problem(str(path), 0, "file", "no .yaml or .yml files in this directory"))
+                problems.append(
+                    Problem(str(path), 0, "file", "no .yaml or .yml files in this directory", unread=True)
+                )
             files.extend(found)
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem(str(path), 0, "file", "no such file or directory"))
+            problems.append(Problem(str(path), 0, "file", "no such file or directory", unread=True))
     unique = list(dict.fromkeys(files))
     return unique, problems
 
@@ -54,9 +57,11 @@ def load_content(paths: Iterable[str | Path]) -> Bundle:
     """Read, validate and cross-check content files; problems are collected, never raised."""
     bundle = Bundle()
     files, bundle.problems = yaml_files(paths)
+    unread: list[tuple[Problem, set[tuple[str, str]]]] = []
     for path in files:
         documents, problems = read_documents(path)
         bundle.problems.extend(problems)
+        unread += [(p, declared(path)) for p in problems if p.unread]
         if not documents and not problems:
             bundle.problems.append(
                 Problem(str(path), 0, "file", "empty: no YAML documents in it", warning=True)
@@ -80,5 +85,14 @@ def load_content(paths: Iterable[str | Path]) -> Bundle:
                 )
                 continue
             table[slug] = Item(doc, model)
-    bundle.problems.extend(check_bundle(bundle))
+    bundle.problems.extend(hold_back(bundle, unread, check_bundle))
+    # Root causes first: what could not be read explains errors elsewhere.
+    bundle.problems.sort(key=lambda p: not p.unread)
     return bundle
+
+
+def problem_lines(problems: Iterable[Problem]) -> list[str]:
+    """Every problem as `file:line: path: message`, files that could not be read first, then by file
+    and line; errors held back behind a root cause are one line after it."""
+    ordered = sorted(problems, key=lambda p: (not p.unread, p.file, p.line, p.warning))
+    return [line for problem in ordered for line in problem.lines()]

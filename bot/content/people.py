@@ -21,13 +21,24 @@ PEOPLE_FIELDS = ("recruiter", "hiring_manager")
 
 @dataclass(frozen=True)
 class Found:
-    """A looked-up person: their member id, or why there is none."""
+    """A looked-up person: their member id, or why there is none.
+
+    `everyone`: Slack refused the lookup itself (the token, a scope, a rate limit), so the problem is
+    the same for every person and is reported once.
+    """
 
     user_id: str = ""
     problem: str = ""
+    everyone: bool = False
 
 
 Lookup = Callable[[str], Found]
+
+# Slack's answers about one person (docs.slack.dev/reference/methods/users.lookupByEmail and users.info):
+# users.lookupByEmail answers users_not_found for an unknown email, and for a deactivated account too;
+# users.info answers user_not_found for an unknown id and user_not_visible for a member the app may not
+# see (someone of another workspace or organisation).
+_TOKEN_REFUSED = ("not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired")
 
 
 def is_email(value: str) -> bool:
@@ -35,21 +46,21 @@ def is_email(value: str) -> bool:
 
 
 def slack_lookup(client: WebClient) -> Lookup:
-    """Look people up in the workspace: an email with users.lookupByEmail, a member id with users.info."""
+    """Look people up in the workspace: an email with users.lookupByEmail, a member id with users.info.
+
+    Every answer of Slack is a Found: about this person at their line, or (`everyone`) about the token or
+    the app, once. Only a network failure raises.
+    """
 
     def lookup(who: str) -> Found:
+        method = "users.lookupByEmail" if is_email(who) else "users.info"
         try:
             if is_email(who):
                 user = client.users_lookupByEmail(email=who)["user"]
             else:
                 user = client.users_info(user=who)["user"]
         except SlackApiError as exc:
-            error = str(exc.response.get("error"))
-            if error in ("users_not_found", "user_not_found"):
-                return Found(
-                    problem=f"no member of the workspace is {who!r}: check it, or use their member id"
-                )
-            raise
+            return refused(who, method, exc)
         if user.get("deleted"):
             return Found(
                 problem=f"{user.get('real_name') or who} ({who}) is deactivated in Slack: name someone else"
@@ -57,6 +68,46 @@ def slack_lookup(client: WebClient) -> Lookup:
         return Found(user_id=str(user["id"]))
 
     return lookup
+
+
+def refused(who: str, method: str, exc: SlackApiError) -> Found:
+    """What Slack's error answer means for this person, or for everyone."""
+    error = str(exc.response.get("error"))
+    if error == "users_not_found":
+        return Found(
+            problem=f"no member of the workspace is {who!r}: check it (Slack does not find a "
+            "deactivated account by email), or use their member id"
+        )
+    if error == "user_not_found":
+        return Found(problem=f"no member of the workspace is {who!r}: check it, or use their member id")
+    if error == "user_not_visible":
+        return Found(
+            problem=f"{who!r} is not visible to loopbot (user_not_visible: Slack hides members of other "
+            "workspaces or organisations from the app): name a member of this workspace"
+        )
+    return Found(problem=_everyone(method, error, exc), everyone=True)
+
+
+def _everyone(method: str, error: str, exc: SlackApiError) -> str:
+    if error in _TOKEN_REFUSED:
+        return (
+            f"Slack refused the bot token ({error}): set SLACK_BOT_TOKEN to the app's Bot User OAuth "
+            "Token (OAuth & Permissions), then run `loopbot doctor`"
+        )
+    if error == "missing_scope":
+        # Slack's missing_scope answer names the scope in `needed` (and the token's in `provided`).
+        needed = exc.response.get("needed") or ("users:read.email" if "Email" in method else "users:read")
+        return (
+            f"the bot token lacks the scope {needed}, which {method} needs: add it to the app (manifest.yml "
+            "lists it), reinstall the app to the workspace, then run `loopbot doctor`"
+        )
+    if error == "ratelimited":
+        wait = exc.response.headers.get("Retry-After") or exc.response.headers.get("retry-after") or "a few"
+        return f"Slack is rate limiting {method} (retry after {wait} s): wait a minute, then try again"
+    return (
+        f"Slack refused {method} ({error}): run `loopbot doctor`, or look the error up at "
+        f"https://docs.slack.dev/reference/methods/{method}"
+    )
 
 
 def offline(who: str) -> Found:
@@ -75,10 +126,15 @@ def resolve_people(bundle: Bundle, lookup: Lookup, unknown_is_warning: bool = Fa
     whose people are placeholders); an email that cannot be resolved is an error either way.
     """
     cache: dict[str, Found] = {}
+    refusals: list[Found] = []
 
     def find(who: str) -> Found:
+        if refusals:  # Slack refused the lookup itself: said once, at the first person; nobody else is asked
+            return Found(user_id=who)
         if who not in cache:
             cache[who] = lookup(who)
+            if cache[who].everyone:
+                refusals.append(cache[who])
         return cache[who]
 
     _resolve_loops(bundle, find, unknown_is_warning)
@@ -94,7 +150,7 @@ def _resolve_loops(bundle: Bundle, find: Lookup, unknown_is_warning: bool) -> No
                 continue
             found = find(who)
             if found.problem:
-                warning = unknown_is_warning and not is_email(who)
+                warning = unknown_is_warning and not is_email(who) and not found.everyone
                 bundle.problems.append(item.doc.problem((field,), found.problem, warning=warning))
             elif found.user_id != who:
                 changes[field] = found.user_id
@@ -111,7 +167,7 @@ def _resolve_pools(bundle: Bundle, find: Lookup, unknown_is_warning: bool) -> No
         for n, member in enumerate(item.model.members):
             found = find(member.user)
             if found.problem:
-                warning = unknown_is_warning and not is_email(member.user)
+                warning = unknown_is_warning and not is_email(member.user) and not found.everyone
                 bundle.problems.append(
                     item.doc.problem(("members", n, "user"), found.problem, warning=warning)
                 )

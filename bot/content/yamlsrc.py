@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,11 +53,27 @@ class Problem:
     path: str
     message: str
     warning: bool = False
+    # The file (or the rest of it) could not be read: a root cause, listed before anything else.
+    unread: bool = False
+    # Errors held back because they may only follow from this one (they name an item the unread
+    # file seems to define); reported as one line after it.
+    follows: int = 0
 
     def __str__(self) -> str:
         prefix = "warning: " if self.warning else ""
         where = f"{self.file}:{self.line}" if self.line > 0 else self.file  # 0: about the file as a whole
         return f"{where}: {prefix}{self.path or '(document)'}: {self.message}"
+
+    def lines(self) -> list[str]:
+        """The problem, and the errors held back behind it in one line."""
+        if not self.follows:
+            return [str(self)]
+        more = f"{self.follows} more error{'' if self.follows == 1 else 's'}"
+        return [
+            str(self),
+            f"  {more} may follow from this one (they name items {self.file} defines): "
+            "fix it first, then validate again",
+        ]
 
 
 @dataclass
@@ -174,9 +190,14 @@ def read_documents(path: Path, display: str | None = None) -> tuple[list[Documen
     """Every non-empty document of a file; a syntax error ends the file and is reported at its line.
 
     Size, aliases, nesting and node count are checked first (`_scan`), so a hostile file costs at
-    most one streaming pass over 128 KiB.
+    most one streaming pass over 128 KiB. Every problem returned is `unread`: the file, or the rest
+    of it, was not read.
     """
-    name = display or str(path)
+    documents, problems = _read_documents(path, display or str(path))
+    return documents, [replace(p, unread=True) for p in problems]
+
+
+def _read_documents(path: Path, name: str) -> tuple[list[Document], list[Problem]]:
     text, unreadable = _read_text(path, name)
     if text is None:
         return [], [unreadable] if unreadable else []

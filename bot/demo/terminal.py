@@ -120,6 +120,7 @@ def did(ps: PersonStory) -> str:
         (sum("[Save for later]" in t for t in titles), "draft saved", ""),
         (sum("App Home" in t and "opens" in t for t in titles), "App Home opened", ""),
         (sum(t.startswith("▶ schedules") for t in titles), "loop scheduled", ""),
+        (sum("[Dry run done]" in t for t in titles), "dry run confirmed", ""),
     ]
     return ", ".join(f"{n} {what}{more}" for n, what, more in parts if n) or "-"
 
@@ -162,3 +163,34 @@ class SimulationProgress:
         done = min((now - self.start) / timedelta(seconds=1), self.progress.tasks[0].total or 0)
         clock = f"{now:%a %d %b %H:%M} UTC · {entries} events"
         self.progress.update(self.task, completed=done, clock=clock)
+
+
+# The README's "Connect a Slack workspace" steps, by their titles (a test keeps them in step with it).
+CONNECT_STEPS = (
+    "Create the app",
+    "Install it",
+    "Name the admins",
+    "Make the content yours",
+    "Invite loopbot to each hiring channel",
+    "Create the database and import",
+    "`loopbot doctor`",
+    "Run it",
+    "Schedule a candidate",
+)
+
+
+def next_steps() -> str:
+    """The closing text: where the path to a real workspace is, and the command that checks it."""
+    steps = "\n".join(f"  {n}. {title}" for n, title in enumerate(CONNECT_STEPS, 1))
+    return (
+        'To run loopbot in your own Slack workspace, follow README.md, "Connect a Slack workspace":\n'
+        f"{steps}\n"
+        "`loopbot doctor` (step 7) checks the token, scopes, clock, database and each loop's channel and "
+        "people, one line each with what to do; go on when every line says ok."
+    )
+
+
+def print_next_steps(out: Console) -> None:
+    """The closing text, with `code` styled as in the transcript (plain text when piped)."""
+    for line in next_steps().splitlines():
+        out.print(styled(line), soft_wrap=True)

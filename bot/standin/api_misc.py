@@ -33,9 +33,12 @@ def users_info(state: State, args: dict[str, Any]) -> dict[str, Any]:
 
 
 def users_lookup_by_email(state: State, args: dict[str, Any]) -> dict[str, Any]:
+    """users.lookupByEmail: a deactivated account is not found, unlike with users.info
+    (docs.slack.dev/reference/methods/users.lookupByEmail: "If the user has been deactivated,
+    users_not_found will be returned instead of a user object")."""
     require(args, "email")
     user = state.workspace.by_email(str(args["email"]))
-    if user is None:
+    if user is None or user.deleted:
         raise ApiError("users_not_found")
     return {"user": user.to_slack(state.workspace.team_id)}
 

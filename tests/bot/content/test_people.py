@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import main
 from bot.standin import StandIn
+from bot.standin.workspace import default_workspace
 from models import Loop
 from tests.support.content_files import copy_examples, edit
 
@@ -33,6 +34,11 @@ def people(engine: Engine, slug: str) -> tuple[str, str]:
         return loop.recruiter, loop.hiring_manager
 
 
+def pools_standin() -> StandIn:
+    """The stand-in, knowing the placeholder member ids the example pools name (any U… id is a member)."""
+    return StandIn(default_workspace(auto_users=True), tokens=[TOKEN])
+
+
 def with_people(tmp_path: Path, recruiter: str, manager: str) -> tuple[Path, int]:
     """The examples with every loop's people replaced; the line of the infra loop's recruiter."""
     root = copy_examples(tmp_path)
@@ -47,7 +53,7 @@ def with_people(tmp_path: Path, recruiter: str, manager: str) -> tuple[Path, int
 
 def test_an_email_is_stored_as_the_member_id_slack_gives(fresh_engine: Engine, tmp_path: Path) -> None:
     root, _ = with_people(tmp_path, "rosa@example.com", "U0HMANAGE")
-    with StandIn(tokens=[TOKEN]) as slack:
+    with pools_standin() as slack:
         result = import_(fresh_engine, root, slack.url)
         looked_up = [c.args["email"] for c in slack.calls_to("users.lookupByEmail")]
     assert result.exit_code == 0, result.output
@@ -59,13 +65,13 @@ def test_unknown_and_deactivated_people_are_errors_at_their_line(
     fresh_engine: Engine, tmp_path: Path
 ) -> None:
     root, line = with_people(tmp_path, "rita@nowhere.example", "U0GONEAWAY")
-    with StandIn(tokens=[TOKEN]) as slack:
+    with pools_standin() as slack:
         result = import_(fresh_engine, root, slack.url)
     assert result.exit_code == 1
     loop = root / "infrastructure-manager" / "loop.yaml"
     assert (
-        f"{loop}:{line}: recruiter: no member of the workspace is 'rita@nowhere.example': check it, "
-        "or use their member id"
+        f"{loop}:{line}: recruiter: no member of the workspace is 'rita@nowhere.example': check it "
+        "(Slack does not find a deactivated account by email), or use their member id"
     ) in result.output
     assert "hiring_manager: Former Employee (U0GONEAWAY) is deactivated in Slack" in result.output
     assert "nothing imported" in result.output

@@ -26,6 +26,7 @@ def test_cli_validate_passes_on_examples() -> None:
     result = CliRunner().invoke(main, ["content", "validate", str(EXAMPLES)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("ok: 6 rubrics")
+    assert " interviewer pool" in result.output.splitlines()[-1]  # pools are counted like the rest
 
 
 def test_typo_in_a_slug_is_reported_at_the_reference(tmp_path: Path) -> None:
@@ -33,7 +34,8 @@ def test_typo_in_a_slug_is_reported_at_the_reference(tmp_path: Path) -> None:
     loop = root / "infrastructure-manager" / "loop.yaml"
     line = edit(loop, "[im-set-a, im-set-b, im-set-c]", "[im-set-a, im-set-bb, im-set-c]")
     assert messages(root) == [
-        f"{loop}:{line}: stages.3.question_sets.1: unknown question set 'im-set-bb'",
+        f"{loop}:{line}: stages.3.question_sets.1: unknown question set 'im-set-bb' "
+        "(did you mean 'im-set-b'?)",
     ]
 
 
@@ -44,7 +46,8 @@ def test_typo_in_a_question_of_a_set_also_warns_about_the_stage_focus(tmp_path: 
     line = edit(questions, "  - im-automate-toil\n", "  - im-automate-tol\n")
     stage = line_of(loop, "question_sets: [im-set-a")
     assert messages(root) == [
-        f"{questions}:{line}: questions.3: unknown question 'im-automate-tol'",
+        f"{questions}:{line}: questions.3: unknown question 'im-automate-tol' "
+        "(did you mean 'im-automate-toil'?)",
         f"{loop}:{stage}: warning: stages.3.question_sets.0: question set 'im-set-a' has no question on "
         "'operations' (Outstanding operationally?), which stage 'team-interviews' assesses",
     ]
@@ -127,7 +130,8 @@ def test_loop_stage_with_unknown_interview_type_and_foreign_set(tmp_path: Path) 
     assert messages(root) == [
         f"{loop}:{set_line}: stages.2.question_sets.0: question set 'swe-values' is for rubric "
         "'software-engineer', this loop uses 'developer-advocate'",
-        f"{loop}:{type_line}: stages.3.interview_type: unknown interview type 'collaboration'",
+        f"{loop}:{type_line}: stages.3.interview_type: unknown interview type 'collaboration' "
+        "(did you mean 'collaboration-session'?)",
     ]
 
 
@@ -190,3 +194,18 @@ def test_a_question_listed_twice_in_a_set_is_reported_at_the_repeat(tmp_path: Pa
         f"{questions}:{line + 1}: questions.4: question 'im-cloud-and-self-hosted' appears more than once"
         in messages(root)
     )
+
+
+def test_an_unknown_name_offers_the_near_miss_or_the_few_choices(tmp_path: Path) -> None:
+    root = copy_examples(tmp_path)
+    loop = root / "software-engineer" / "loop.yaml"
+    rubric = edit(loop, "rubric: software-engineer", "rubric: engineering")
+    questions = root / "infrastructure-manager" / "questions.yaml"
+    question = edit(questions, "  - im-automate-toil\n", "  - whatever\n")
+    found = messages(root)
+    # Six rubrics: all named. Twenty-odd questions: a list too long for one line, so none.
+    assert (
+        f"{loop}:{rubric}: rubric: unknown rubric 'engineering' (one of: collaboration, company-values, "
+        "developer-advocate, infrastructure-manager, motivation-and-fit, software-engineer)"
+    ) in found
+    assert f"{questions}:{question}: questions.3: unknown question 'whatever'" in found
