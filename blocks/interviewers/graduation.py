@@ -25,7 +25,7 @@ from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.interviewers.calibration import KIND_NAMES
 from blocks.message import Message
 from blocks.scorecard import context, sections
-from blocks.text import esc, mention, slack_date
+from blocks.text import a_or_an, esc, mention, slack_date
 from models import GraduationRequest, GraduationStatus, TrainingKind, TrainingSession
 
 REASON_MAX = 1000
@@ -127,8 +127,9 @@ def not_yet_modal(request: GraduationRequest, type_name: str, meta: NotYetMeta) 
         private_metadata=meta.model_dump_json(),
         blocks=[
             *sections(
-                f"Why is {mention(request.user_id)} not ready to graduate as a *{esc(type_name)}* "
-                "interviewer yet? They are told your answer and stay a trainee."
+                f"Why is {mention(request.user_id)} not ready to graduate as "
+                f"{a_or_an(f'*{esc(type_name)}*')} interviewer yet? They are told your answer and stay "
+                "a trainee."
             ),
             InputBlock(
                 block_id=BlockId.GRADUATION_REASON,

@@ -13,13 +13,6 @@ from bot.demo import QUIET_LOGGERS
 
 # Set when `loopbot` loads its commands, so the time printed includes start-up and imports.
 LOADED_AT = time.monotonic()
-CONNECT = """\
-To run loopbot in your own Slack workspace (README, "Connect a Slack workspace"):
-  1. api.slack.com/apps -> Create New App -> From an app manifest, and paste manifest.yml.
-  2. Socket Mode (a laptop): set socket_mode_enabled: true in the manifest, create an app-level
-     token (connections:write) and set SLACK_APP_TOKEN.
-     HTTP mode (production): put your host in the manifest's request URLs.
-  3. Install the app; set SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET, then ./run.sh."""
 
 
 @click.command("demo")
@@ -104,7 +97,7 @@ def demo(
         )
     )
     out.print("")
-    out.print(Text(CONNECT, style="dim"), soft_wrap=True)
+    terminal.print_next_steps(out)
 
 
 COMMANDS: list[click.Command] = [demo]

@@ -31,6 +31,11 @@ LABELS = {
     "digest": "debrief digest",
     "notice": "notice",
     "private_notes": "private notes message",
+    "calibration": "calibration card",
+    "graduation": "graduation request",
+    "dry_run": "dry-run request",
+    "dry_run_reminder": "dry-run reminder",
+    "dry_run_warning": "dry-run warning",
 }
 
 

@@ -48,7 +48,7 @@ def _facts(interview: Interview) -> InterviewFacts:
     )
 
 
-def _store(session: Session, planned: list[PlannedDelivery]) -> int:
+def store(session: Session, planned: list[PlannedDelivery]) -> int:
     """Insert what is missing; revive a cancelled row with the same key (e.g. a panelist put back)."""
     if not planned:
         return 0
@@ -82,7 +82,7 @@ def _store(session: Session, planned: list[PlannedDelivery]) -> int:
 def plan_interview(session: Session, interview: Interview, settings: Timing, now: datetime) -> None:
     """All rows for all seats of a scheduled interview, plus the loop's digest deadline (idempotent)."""
     if interview.status == InterviewStatus.SCHEDULED:
-        _store(session, plan_interview_deliveries(_facts(interview), settings, now))
+        store(session, plan_interview_deliveries(_facts(interview), settings, now))
     plan_digest_deadline(session, interview.candidate_loop, settings)
 
 
@@ -118,7 +118,7 @@ def replan_interview(
     cancel_pending(session, interview_id=interview.id)
     if interview.status == InterviewStatus.SCHEDULED:
         facts = _facts(interview)
-        _store(session, plan_interview_deliveries(facts, settings, now, already_prepped=prepped))
+        store(session, plan_interview_deliveries(facts, settings, now, already_prepped=prepped))
         if moved:
             what = esc(interview.guidance.get("type_name") or "interview")
             who_ = esc_name(interview.candidate_loop.candidate.name)
@@ -153,7 +153,7 @@ def plan_digest_deadline(session: Session, cl: CandidateLoop, settings: Timing) 
         stale.values(status=DeliveryStatus.CANCELLED), execution_options={"synchronize_session": "fetch"}
     )
     if wanted is not None and cl.hiring_channel:
-        _store(session, [wanted])
+        store(session, [wanted])
 
 
 def cancel_pending(session: Session, *, interview_id: int | None = None, recipient: str | None = None) -> int:
@@ -187,7 +187,7 @@ def notify(
     expires_at: datetime | None = None,
 ) -> None:
     """A one-off message through the outbox, sent once per `key` (mrkdwn `notice`, already escaped)."""
-    _store(
+    store(
         session,
         [
             PlannedDelivery(
@@ -221,7 +221,7 @@ def plan_prep_resend(session: Session, interview: Interview, user: str, now: dat
         interview_id=interview.id,
         candidate_loop_id=interview.candidate_loop_id,
     )
-    return _store(session, [planned]) == 1
+    return store(session, [planned]) == 1
 
 
 def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, reason: str) -> None:
@@ -241,7 +241,7 @@ def plan_digest_now(session: Session, candidate_loop_id: int, now: datetime, rea
         .values(status=DeliveryStatus.CANCELLED, last_error="superseded by a later digest"),
         execution_options={"synchronize_session": "fetch"},
     )
-    _store(session, [digest_now_delivery(candidate_loop_id, cl.hiring_channel, now, reason)])
+    store(session, [digest_now_delivery(candidate_loop_id, cl.hiring_channel, now, reason)])
 
 
 def plan_private_notes(session: Session, cl: CandidateLoop, feedback_ids: list[int], now: datetime) -> None:
@@ -257,7 +257,7 @@ def plan_private_notes(session: Session, cl: CandidateLoop, feedback_ids: list[i
         return
     ids = sorted(set(feedback_ids) | _notes_held_back(session, cl))
     key = f"private_notes:cl{cl.id}:{cl.hiring_manager}:" + ",".join(map(str, ids))
-    _store(
+    store(
         session,
         [
             PlannedDelivery(

@@ -161,4 +161,4 @@ def _plan_card(session: Session, interview: Interview, row: TrainingSession, now
         payload={"v": 1, "training_session_id": row.id},
         candidate_loop_id=interview.candidate_loop_id,
     )
-    planner._store(session, [planned])
+    planner.store(session, [planned])

@@ -223,7 +223,7 @@ def _plan_deliveries(session: Session, row: DryRun, interview: Interview, now: d
     if warn is not None and cl.recruiter:
         key = f"dry_run_warning:{tag}:{cl.recruiter}:{iso(start)}"
         out.append(planned(DeliveryKind.DRY_RUN_WARNING, cl.recruiter, key, warn, "recruiter"))
-    planner._store(session, out)
+    planner.store(session, out)
 
 
 def _no_partner(

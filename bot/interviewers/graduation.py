@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from blocks.text import esc, mention
+from blocks.text import a_or_an, esc, mention
 from bot.db import IMMEDIATE
 from bot.delivery import planner
 from bot.delivery.plan_logic import PlannedDelivery
@@ -120,7 +120,7 @@ def consider(
         payload={"v": 1, "request_id": request.id},
         candidate_loop_id=cl.id,
     )
-    planner._store(session, [planned])
+    planner.store(session, [planned])
     log.info("graduation.asked user=%s type=%s approver=%s", trainee, kind.slug, approver)
     return request
 
@@ -162,7 +162,8 @@ def refusal(request: GraduationRequest, type_name: str) -> str:
     """What someone other than the approver is told when they press a decision button."""
     return (
         f":lock: Only {mention(request.approver)} can decide whether {mention(request.user_id)} graduates "
-        f"as a *{esc(type_name)}* interviewer: loopbot asked them. If it should not wait, ask them."
+        f"as {a_or_an(f'*{esc(type_name)}*')} interviewer: loopbot asked them. If it should not wait, "
+        "ask them."
     )
 
 
@@ -238,8 +239,8 @@ def _tell_graduated(
     }
     if cl is not None and cl.recruiter and cl.recruiter != user:
         texts[cl.recruiter] = (
-            f":mortar_board: {mention(user)} graduated as a *{esc(kind.name)}* interviewer (confirmed by "
-            f"{who}): {esc(line)}. They can lead interviews of this type now."
+            f":mortar_board: {mention(user)} graduated as {a_or_an(f'*{esc(kind.name)}*')} interviewer "
+            f"(confirmed by {who}): {esc(line)}. They can lead interviews of this type now."
         )
     for recipient, text in texts.items():
         planner.notify(

@@ -60,7 +60,7 @@ def test_prep_message_has_the_facts_role_guidance_questions_panel_and_consent() 
     assert "*Follow-ups*\n• What would you change?" in text
     assert "*Goal:* See how they reason about it." in text
     assert "• <@U2>: Interviewer, covers Ability to learn and teach, Building systems" in text
-    assert "• <@U3>: Shadow (observer)\n" in text + "\n"
+    assert "• <@U3>: Shadow\n" in text + "\n"
     assert "<@U1>" not in text  # not listed as "also on the panel"
     assert "agreed to be recorded" in text
     assert "not* agree" not in text
@@ -81,7 +81,7 @@ def test_shadow_role_says_what_an_observer_does_and_no_recording() -> None:
     i = memory_interview([("U1", "lead"), ("U3", "shadow")])
     [message] = prep.prep_messages(i, i.panel[1], NOW)
     text = _mrkdwn([message])
-    assert "*Your role:* Shadow (observer). You observe" in text
+    assert "*Your role:* Shadow. You observe" in text
     assert "did *not* agree to be recorded" in text
 
 

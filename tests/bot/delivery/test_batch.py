@@ -17,7 +17,7 @@ from bot.delivery import batch as batch_module
 from bot.delivery import planner
 from bot.delivery.batch import BatchDeps, prepare
 from bot.delivery.claim import Claimed, apply, claim_due
-from bot.delivery.outcomes import Backoff
+from bot.delivery.outcomes import LABELS, Backoff
 from bot.delivery.relevance import Facts
 from bot.delivery.slack_io import TzCache
 from bot.standin import StandIn
@@ -167,3 +167,8 @@ def test_a_database_failure_hands_every_row_back_after_the_backoff(
         assert f.values["last_error"] == "unknown: internal error"
         assert "attempts" not in f.values
         assert T0 + timedelta(seconds=7.5) <= f.values["next_attempt_at"] <= T0 + timedelta(seconds=15)
+
+
+def test_every_delivery_kind_has_a_name_for_the_failure_notice() -> None:
+    # "I could not deliver a <label> to …": a kind without a label would show its raw value.
+    assert set(LABELS) == {kind.value for kind in DeliveryKind}

@@ -301,7 +301,7 @@ def test_two_digest_rows_of_one_loop_in_flight_post_each_scorecard_once(
             digest_now_delivery(cl_id, "C0HIRING", clock.now() + n * timedelta(seconds=1), "late")
             for n in (0, 1)
         ]
-        planner._store(s, [replace(r, due_at=clock.now()) for r in rows_])
+        planner.store(s, [replace(r, due_at=clock.now()) for r in rows_])
     d.tick()  # one batch: the newer row waits for the older one
     clock.advance(timedelta(seconds=6))
     d.tick()
