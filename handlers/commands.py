@@ -4,6 +4,7 @@ Replies are ephemeral."""
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -193,6 +194,14 @@ REPLIES: dict[str, tuple[Callable[[Session, str, str, Deps], Message], bool]] = 
 }
 
 
+def unknown_subcommand(sub: str) -> str:
+    """What to say about `/loop <sub>` that is not a command: the closest one, if any is close."""
+    known = ["schedule", *REPLIES, "help"]
+    close = difflib.get_close_matches(sub, known, n=1, cutoff=0.6)
+    hint = f" Did you mean `/loop {close[0]}`?" if close else ""
+    return f":grey_question: `/loop {esc(sub[:40])}` is not a loopbot command.{hint}"
+
+
 def handle_loop_command(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None = None
 ) -> None:
@@ -200,7 +209,8 @@ def handle_loop_command(
     sub, _, rest = inputs.text(body.get("text"), COMMAND_TEXT_MAX, "command text").strip().partition(" ")
     sub = sub.lower()
     if sub != "schedule" and sub not in REPLIES:
-        ack(text="loopbot: /loop help", blocks=_text(HELP).blocks_dicts(), response_type="ephemeral")
+        text = HELP if sub in ("", "help") else f"{unknown_subcommand(sub)}\n\n{HELP}"
+        ack(text="loopbot: /loop help", blocks=_text(text).blocks_dicts(), response_type="ephemeral")
         return
     ack()
     deps: Deps = context["deps"]

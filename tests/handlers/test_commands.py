@@ -44,10 +44,17 @@ def reply(client: FakeClient) -> str:
 
 
 def test_help_and_unknown_input_answer_in_the_ack(deps: Deps, fake_client: FakeClient) -> None:
-    for text in ("", "help", "HELP", "frobnicate the thing"):
+    for text in ("", "help", "HELP"):
         [ack] = run(deps, fake_client, text).calls
         assert ack["response_type"] == "ephemeral"
         assert ack["blocks"][0]["text"]["text"] == HELP
+    [ack] = run(deps, fake_client, "frobnicate the thing").calls
+    shown = ack["blocks"][0]["text"]["text"]
+    assert shown.startswith(":grey_question: `/loop frobnicate` is not a loopbot command.\n")
+    assert "Did you mean" not in shown
+    assert shown.endswith(HELP)
+    [ack] = run(deps, fake_client, "stauts Ada").calls
+    assert "Did you mean `/loop status`?" in ack["blocks"][0]["text"]["text"]
     assert "`/loop status &lt;candidate&gt;`" in HELP
     assert "<candidate>" not in HELP
     assert fake_client.calls == []
