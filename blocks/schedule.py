@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -34,17 +35,20 @@ from blocks.schedule_form import (
     AUTO,
     CANDIDATE_MAX,
     MAX_INTERVIEWS,
+    SCHEDULE_ANYWAY,
     ChangeMeta,
     Choices,
     InterviewForm,
     LoopChoice,
     ScheduleForm,
     ScheduleMeta,
+    panel_block,
 )
-from blocks.text import esc_name, mention, slack_date
-from models import Interview
+from blocks.text import esc, esc_name, mention, slack_date
+from models import Interview, PanelRole
 
 FIELD = ActionId.SCHEDULE_FIELD
+_USER_ID = re.compile(r"\b[UW][A-Z0-9]{2,31}\b")
 
 
 def _options(pairs: list[tuple[str, str]]) -> list[Option]:
@@ -68,7 +72,60 @@ def _users(initial: list[str], most: int | None = None) -> UserMultiSelectElemen
     )
 
 
-def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Choices) -> list[Block]:
+def _panel_blocks(n: int, form: InterviewForm, rev: int) -> list[Block]:
+    """The panel's user inputs (a reverse shadow only once someone is in that seat), and why a
+    suggested panel is who it is."""
+    seats = [
+        (PanelRole.LEAD, "Lead", form.lead, 1),
+        (PanelRole.INTERVIEWER, "Interviewers", form.interviewers, None),
+        (PanelRole.SHADOW, "Shadows (silent observers)", form.shadows, None),
+    ]
+    if form.reverse_shadows:
+        seats.append(
+            (
+                PanelRole.REVERSE_SHADOW,
+                "Reverse shadow (a trainee leads, the lead observes)",
+                form.reverse_shadows,
+                1,
+            )
+        )
+    blocks: list[Block] = [
+        InputBlock(
+            block_id=panel_block(role, n, rev), label=label, element=_users(users, most), optional=True
+        )
+        for role, label, users, most in seats
+    ]
+    if form.reasons:
+        text = limits.truncate("\n".join(form.reasons), limits.SECTION_TEXT)
+        blocks.append(
+            ContextBlock(block_id=f"{BlockId.SUGGESTED}{n}", elements=[MarkdownTextObject(text=text)])
+        )
+    return blocks
+
+
+def over_limit_blocks(messages: list[str]) -> list[Block]:
+    """Who a submission takes over their load limit, and the box that schedules anyway (none when
+    nobody is over)."""
+    if not messages:
+        return []
+    anyway = Option(text="Schedule anyway", value=SCHEDULE_ANYWAY)
+    lines = [_USER_ID.sub(lambda m: mention(m.group(0)), esc(message)) for message in messages]
+    text = ":warning: *Over a load limit:*\n" + "\n".join(f"• {line}" for line in lines)
+    return [
+        SectionBlock(text=MarkdownTextObject(text=limits.truncate(text, limits.SECTION_TEXT))),
+        InputBlock(
+            block_id=BlockId.OVER_LIMIT,
+            label="Confirm",
+            optional=True,
+            hint="Tick to schedule over the limit, or change the panel.",
+            element=CheckboxesElement(action_id=FIELD, options=[anyway]),
+        ),
+    ]
+
+
+def _interview_blocks(
+    n: int, form: InterviewForm, loop: LoopChoice, choices: Choices, rev: int
+) -> list[Block]:
     sets = [(AUTO, "Automatic (panelists don't repeat each other)"), *loop.question_sets]
     consent = Option(text="The candidate agreed to be recorded", value="yes")
     blocks: list[Block] = [DividerBlock(), SectionBlock(text=MarkdownTextObject(text=f"*Interview {n + 1}*"))]
@@ -105,19 +162,7 @@ def _interview_blocks(n: int, form: InterviewForm, loop: LoopChoice, choices: Ch
                 initial_value=form.duration,
             ),
         ),
-        InputBlock(block_id=f"{BlockId.LEAD}{n}", label="Lead", element=_users(form.lead, 1), optional=True),
-        InputBlock(
-            block_id=f"{BlockId.INTERVIEWERS}{n}",
-            label="Interviewers",
-            element=_users(form.interviewers),
-            optional=True,
-        ),
-        InputBlock(
-            block_id=f"{BlockId.SHADOWS}{n}",
-            label="Shadows (silent observers)",
-            element=_users(form.shadows),
-            optional=True,
-        ),
+        *_panel_blocks(n, form, rev),
         InputBlock(
             block_id=f"{BlockId.QUESTION_SET}{n}",
             label="Lead's question set",
@@ -176,14 +221,16 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
         ),
     ]
     count = len(form.interviews)
+    if form.over_limit:
+        blocks += over_limit_blocks(form.over_limit)
     if loop is None:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text="Choose a loop to plan its interviews.")])
         )
     else:
         for n, interview in enumerate(form.interviews):
-            blocks += _interview_blocks(n, interview, loop, choices)
-        tools = []
+            blocks += _interview_blocks(n, interview, loop, choices, form.rev)
+        tools = [ButtonElement(text="Suggest panel", action_id=ActionId.SUGGEST_PANEL)]
         if count < MAX_INTERVIEWS:
             tools.append(
                 ButtonElement(text="Add interview", action_id=ActionId.ADD_INTERVIEW, value=str(count))
@@ -192,7 +239,7 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
             tools.append(ButtonElement(text="Remove last interview", action_id=ActionId.REMOVE_INTERVIEW))
         if tools:
             blocks.append(ActionsBlock(block_id=BlockId.INTERVIEW_TOOLS, elements=tools))
-    meta = ScheduleMeta(loop=loop.slug if loop else None, count=count).model_dump_json()
+    meta = ScheduleMeta(loop=loop.slug if loop else None, count=count, rev=form.rev).model_dump_json()
     view = View(
         type="modal",
         callback_id=CallbackId.SCHEDULE,
@@ -222,8 +269,8 @@ def scheduled_view(candidate: str, interviews: list[Interview]) -> View:
     )
 
 
-def move_view(interview: Interview) -> View:
-    """Pick a new start for an interview (its length is kept)."""
+def move_view(interview: Interview, over_limit: list[str] | None = None) -> View:
+    """Pick a new start for an interview (its length is kept); `over_limit` asks to confirm a load."""
     return View(
         type="modal",
         callback_id=CallbackId.MOVE_INTERVIEW,
@@ -245,12 +292,14 @@ def move_view(interview: Interview) -> View:
             ContextBlock(
                 elements=[MarkdownTextObject(text="The panel is told, and their prep follows the new time.")]
             ),
+            *over_limit_blocks(over_limit or []),
         ],
     )
 
 
-def reassign_view(interview: Interview) -> View:
-    """Swap one panelist for someone else (seat, role and questions pass to the new person)."""
+def reassign_view(interview: Interview, over_limit: list[str] | None = None) -> View:
+    """Swap one panelist for someone else (seat, role and questions pass to the new person);
+    `over_limit` asks to confirm a load."""
 
     def label(seat: Any) -> str:
         gone = " · can't make it" if seat.declined_at is not None else ""
@@ -284,5 +333,6 @@ def reassign_view(interview: Interview) -> View:
                 label="Who takes their place",
                 element=UserSelectElement(action_id=FIELD, placeholder="Choose a person"),
             ),
+            *over_limit_blocks(over_limit or []),
         ],
     )

@@ -2,6 +2,10 @@
 
 Block ids carry the interview's index (`sched_stage__0`), so the form can be rebuilt with one more
 interview without losing what was typed, and each scheduling problem lands on the right input.
+
+The panel inputs also carry a revision once a panel has been suggested (`sched_lead__0_1`): Slack keeps
+what an input holds across views.update while its block_id and action_id stay the same, ignoring the
+new initial value, so a suggestion has to come in new blocks to show up.
 """
 
 from __future__ import annotations
@@ -25,7 +29,14 @@ ROLE_BLOCKS = {
     PanelRole.LEAD: BlockId.LEAD,
     PanelRole.INTERVIEWER: BlockId.INTERVIEWERS,
     PanelRole.SHADOW: BlockId.SHADOWS,
+    PanelRole.REVERSE_SHADOW: BlockId.REVERSE_SHADOWS,
 }
+SCHEDULE_ANYWAY = "yes"
+
+
+def panel_block(role: PanelRole, n: int, rev: int) -> str:
+    """The block_id of interview `n`'s input for `role`, at panel revision `rev`."""
+    return f"{ROLE_BLOCKS[role]}{n}" + (f"_{rev}" if rev else "")
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class InterviewForm:
     shadows: list[str] = field(default_factory=list)
     question_set: str | None = None
     consent: bool = False
+    reverse_shadows: list[str] = field(default_factory=list)  # shown once a suggestion has one
+    reasons: list[str] = field(default_factory=list)  # why the suggested panel (not read back)
 
     def panel(self) -> list[tuple[str, PanelRole]]:
         """(user, role) in the order the request lists them: lead, interviewers, shadows."""
@@ -66,6 +79,7 @@ class InterviewForm:
             [(u, PanelRole.LEAD) for u in self.lead]
             + [(u, PanelRole.INTERVIEWER) for u in self.interviewers]
             + [(u, PanelRole.SHADOW) for u in self.shadows]
+            + [(u, PanelRole.REVERSE_SHADOW) for u in self.reverse_shadows]
         )
 
 
@@ -75,6 +89,9 @@ class ScheduleForm:
     loop: str | None = None
     channel: str | None = None
     interviews: list[InterviewForm] = field(default_factory=lambda: [InterviewForm()])
+    rev: int = 0  # the panel inputs' revision (see the module docstring)
+    over_limit: list[str] = field(default_factory=list)  # load limits to confirm (not read back)
+    schedule_anyway: bool = False
 
 
 class ScheduleMeta(BaseModel):
@@ -82,6 +99,7 @@ class ScheduleMeta(BaseModel):
 
     loop: str | None = Field(None, max_length=100)
     count: int = Field(1, ge=1, le=MAX_INTERVIEWS)
+    rev: int = Field(0, ge=0, le=10_000)
 
 
 class ChangeMeta(BaseModel):
@@ -129,25 +147,33 @@ def parse_form(state: dict[str, dict[str, Any]], meta: ScheduleMeta) -> Schedule
     for n in range(meta.count):
         start = v.get(f"{BlockId.START}{n}")
         qs = _text(v.get(f"{BlockId.QUESTION_SET}{n}"))
+
+        def users(role: PanelRole, n: int = n) -> list[str]:
+            return _users(v.get(panel_block(role, n, meta.rev)))
+
         interviews.append(
             InterviewForm(
                 stage=_text(v.get(f"{BlockId.STAGE}{n}")),
                 type=_text(v.get(f"{BlockId.TYPE}{n}")),
                 start=start if isinstance(start, int) and not isinstance(start, bool) else None,
                 duration=_text(v.get(f"{BlockId.DURATION}{n}")),
-                lead=_users(v.get(f"{BlockId.LEAD}{n}")),
-                interviewers=_users(v.get(f"{BlockId.INTERVIEWERS}{n}")),
-                shadows=_users(v.get(f"{BlockId.SHADOWS}{n}")),
+                lead=users(PanelRole.LEAD),
+                interviewers=users(PanelRole.INTERVIEWER),
+                shadows=users(PanelRole.SHADOW),
                 question_set=None if qs in (None, AUTO) else qs,
                 consent=bool(v.get(f"{BlockId.CONSENT}{n}")),
+                reverse_shadows=users(PanelRole.REVERSE_SHADOW),
             )
         )
+    anyway = v.get(BlockId.OVER_LIMIT)
     channel = _text(v.get(BlockId.CHANNEL))
     return ScheduleForm(
         candidate=_text(v.get(BlockId.CANDIDATE)) or "",
         loop=_text(v.get(BlockId.LOOP)) or meta.loop,
         channel=channel if is_channel_id(channel) else None,
         interviews=interviews,
+        rev=meta.rev,
+        schedule_anyway=isinstance(anyway, list) and SCHEDULE_ANYWAY in anyway,
     )
 
 
@@ -155,7 +181,7 @@ def start_of(form: InterviewForm) -> datetime | None:
     return datetime.fromtimestamp(form.start, UTC) if form.start else None
 
 
-_ROLE_IN_MESSAGE = re.compile(r"(?:has no|needs [\d to]+) (lead|interviewer|shadow)\b")
+_ROLE_IN_MESSAGE = re.compile(r"(?:has no|needs [\d to]+) (lead|interviewer|shadow|reverse_shadow)\b")
 
 
 def error_block(path: str, message: str, form: ScheduleForm) -> str:
@@ -182,9 +208,9 @@ def error_block(path: str, message: str, form: ScheduleForm) -> str:
             return f"{BlockId.QUESTION_SET}{n}"
         panel = form.interviews[n].panel()
         if len(rest) >= 2 and rest[1].isdigit() and int(rest[1]) < len(panel):
-            return f"{ROLE_BLOCKS[panel[int(rest[1])][1]]}{n}"
+            return panel_block(panel[int(rest[1])][1], n, form.rev)
         match = _ROLE_IN_MESSAGE.search(message)
-        return f"{ROLE_BLOCKS[PanelRole(match.group(1))] if match else BlockId.LEAD}{n}"
+        return panel_block(PanelRole(match.group(1)) if match else PanelRole.LEAD, n, form.rev)
     return f"{BlockId.STAGE}{n}"
 
 

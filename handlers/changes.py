@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from blocks.feedback import message_view
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.schedule import move_view, reassign_view
-from blocks.schedule_form import ChangeMeta
+from blocks.schedule_form import SCHEDULE_ANYWAY, ChangeMeta
 from blocks.schedule_form import values as form_values
 from blocks.status import status_message, status_view
 from blocks.text import mention
@@ -97,10 +97,13 @@ def _submit_change(
 ) -> None:
     deps: Deps = context["deps"]
     meta = inputs.metadata(ChangeMeta, view.get("private_metadata"))
-    start, old, new, errors = _change_values(kind, form_values(inputs.state_values(view)))
+    typed = form_values(inputs.state_values(view))
+    start, old, new, errors = _change_values(kind, typed)
     if errors:
         ack(response_action="errors", errors=errors)
         return
+    anyway = typed.get(BlockId.OVER_LIMIT)
+    allow = isinstance(anyway, list) and SCHEDULE_ANYWAY in anyway
     user, now = inputs.actor(body), deps.clock.now()
     try:
         with impatient(deps.session_factory, BEFORE_ACK_MS).begin() as s:
@@ -110,16 +113,21 @@ def _submit_change(
                 return
             before = {seat.user_id for seat in target.panel}
             if start is not None:
-                i = scheduling.move_interview(s, meta.interview_id, start, deps.settings, now, actor=user)
+                i = scheduling.move_interview(
+                    s, meta.interview_id, start, deps.settings, now, actor=user, allow_over_limit=allow
+                )
                 text = ":white_check_mark: Moved. The panel is told and their prep follows the new time."
             else:
                 i = scheduling.reassign_panelist(
-                    s, meta.interview_id, old, new, deps.settings, now, actor=user
+                    s, meta.interview_id, old, new, deps.settings, now, actor=user, allow_over_limit=allow
                 )
                 text = f":white_check_mark: {mention(new)} takes {mention(old)}'s place; both are told."
             cl = i.candidate_loop
             people = before | {seat.user_id for seat in i.panel} | {cl.recruiter, cl.hiring_manager, user}
     except SchedulingError as exc:
+        if exc.over_limit:
+            _confirm_over_limit(ack, deps, view, meta.interview_id, kind, exc)
+            return
         block = BlockId.NEW_START if kind == "move" else BlockId.OLD_USER
         where = {"new_user": BlockId.NEW_USER, "interview": block}
         found: dict[str, str] = {}
@@ -135,6 +143,31 @@ def _submit_change(
         return
     ack(response_action="update", view=message_view("Done", text))
     publish_homes(deps, people)
+
+
+def _confirm_over_limit(
+    ack: Ack, deps: Deps, view: dict[str, Any], interview_id: int, kind: str, exc: SchedulingError
+) -> None:
+    """Over a load limit: the modal comes back with who and a "Schedule anyway" box (same block ids,
+    so Slack keeps what was chosen); submitted again unticked, the box shows the error inline."""
+    messages = list(dict.fromkeys(message for _path, message in exc.problems))
+    present = {str(b.get("block_id")) for b in view.get("blocks") or []}
+    if BlockId.OVER_LIMIT in present:
+        text = "; ".join(messages) + ". Tick *Schedule anyway* to go over the limit, or choose otherwise."
+        ack(response_action="errors", errors={BlockId.OVER_LIMIT: text[:2000]})
+        return
+    build = move_view if kind == "move" else reassign_view
+
+    def read(s: Session) -> View | None:
+        interview = s.get(Interview, interview_id)
+        return None if interview is None else build(interview, messages)
+
+    again = read_or(deps, read, None)
+    block = BlockId.NEW_START if kind == "move" else BlockId.NEW_USER
+    if again is None:
+        ack(response_action="errors", errors={block: "; ".join(messages)[:2000]})
+        return
+    ack(response_action="update", view=again)
 
 
 def handle_move_submission(

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from blocks.ids import ActionId, BlockId, CallbackId
 from blocks.schedule import schedule_view, scheduled_view
@@ -25,6 +26,7 @@ from blocks.schedule_form import (
     parse_form,
 )
 from blocks.schedule_form import start_of as form_start
+from blocks.text import mention
 from bot import scheduling
 from bot.channels.membership import ensure_member
 from bot.db import impatient, is_locked, reading, unavailable
@@ -32,10 +34,12 @@ from bot.deps import Deps
 from bot.guard import inputs
 from bot.guard.errors import after_ack_safe
 from bot.home.publish import publish_homes
-from bot.scheduling import ScheduleRequest, SchedulingError
+from bot.scheduling import InterviewIn, ScheduleRequest, SchedulingError
 from bot.scheduling.choices import load_choices
+from bot.scheduling.create import fill_suggested
+from bot.settings import Settings
 from handlers.replies import BEFORE_ACK_MS, not_saved, open_schedule_modal, read_or
-from models import Loop
+from models import Loop, PanelRole
 
 log = logging.getLogger("loopbot.scheduling")
 
@@ -62,6 +66,73 @@ def handle_form_change(ack: Ack, body: dict[str, Any], client: WebClient, contex
     if choices is None:  # the modal stays as it is; the next change or Submit tries again
         log.warning("scheduling.form_not_rebuilt user=%s reason=database unavailable", user)
         return
+    view_id = inputs.required(view.get("id"), 255, "view id")
+    client.views_update(view_id=view_id, hash=view.get("hash"), view=schedule_view(choices, form))
+
+
+_FIELDS = {
+    PanelRole.LEAD: "lead",
+    PanelRole.INTERVIEWER: "interviewers",
+    PanelRole.SHADOW: "shadows",
+    PanelRole.REVERSE_SHADOW: "reverse_shadows",
+}
+
+
+def suggest_into(s: Session, form: ScheduleForm, settings: Settings) -> None:
+    """Fill each interview's panel in `form` from its type's pool, with the reasons to show.
+
+    An interview needs its stage and start first; the others' panels count as this candidate's."""
+    planned: list[tuple[int, InterviewIn]] = []
+    for n, spec in enumerate(form.interviews):
+        start = form_start(spec)
+        if not spec.stage or start is None:
+            spec.reasons = ["Choose the stage and the start, then *Suggest panel* again."]
+            continue
+        try:
+            planned.append(
+                (
+                    n,
+                    InterviewIn(
+                        stage=spec.stage,
+                        type=spec.type,
+                        start=start,
+                        duration_minutes=_minutes(spec.duration),
+                        panel="suggest",
+                    ),
+                )
+            )
+        except ValidationError:
+            spec.reasons = ["Give the length in whole minutes, up to a day, then *Suggest panel* again."]
+    if not planned:
+        return
+    request = ScheduleRequest.model_construct(
+        candidate=form.candidate or "", loop=form.loop or "", interviews=[i for _n, i in planned]
+    )
+    filled = fill_suggested(s, request, settings)
+    for k, found in filled.suggested:
+        spec = form.interviews[planned[k][0]]
+        for role, attr in _FIELDS.items():
+            setattr(spec, attr, [p.user for p in found.picks if p.role == role])
+        spec.reasons = [f"{mention(p.user)}: {p.reason}" for p in found.picks] + found.notes + found.problems
+
+
+def handle_suggest_panel(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """'Suggest panel': fill every interview's panel from its pool, keeping everything else typed."""
+    ack()
+    deps: Deps = context["deps"]
+    user, view = inputs.actor(body), inputs.view_of(body)
+    meta = inputs.metadata(ScheduleMeta, view.get("private_metadata"), default="{}")
+    form = parse_form(inputs.state_values(view), meta)
+
+    def read(s: Session) -> Any:
+        suggest_into(s, form, deps.settings)
+        return load_choices(s, user, deps.settings.admins)
+
+    choices = read_or(deps, read, None)
+    if choices is None:
+        log.warning("scheduling.panel_not_suggested user=%s reason=database unavailable", user)
+        return
+    form.rev += 1  # new panel blocks, so Slack shows the suggested people (see blocks/schedule_form.py)
     view_id = inputs.required(view.get("id"), 255, "view id")
     client.views_update(view_id=view_id, hash=view.get("hash"), view=schedule_view(choices, form))
 
@@ -166,7 +237,9 @@ def handle_schedule_submission(
                     [("loop", "Only this loop's recruiter, hiring manager or an admin can schedule it.")]
                 )
             request = build_request(form, loop, user)
-            cl = scheduling.schedule_loop(s, request, deps.settings, deps.clock.now())
+            cl = scheduling.schedule_loop(
+                s, request, deps.settings, deps.clock.now(), allow_over_limit=form.schedule_anyway
+            )
             done = scheduled_view(request.candidate, list(cl.interviews))
             people = [
                 cl.recruiter,
@@ -174,6 +247,9 @@ def handle_schedule_submission(
                 *(seat.user_id for i in cl.interviews for seat in i.panel),
             ]
     except SchedulingError as exc:
+        if exc.over_limit:
+            _confirm_over_limit(ack, deps, user, form, exc, present)
+            return
         errors = errors_for(exc.problems, form)
         moved = {k if k in present else BlockId.CANDIDATE: v for k, v in errors.items()}
         log.info("scheduling.refused user=%s problems=%d", user, len(exc.problems))
@@ -189,9 +265,31 @@ def handle_schedule_submission(
     publish_homes(deps, people)
 
 
+def _confirm_over_limit(
+    ack: Ack, deps: Deps, user: str, form: ScheduleForm, exc: SchedulingError, present: set[str]
+) -> None:
+    """Over a load limit: the first time, the modal comes back with who and a "Schedule anyway" box
+    (same block ids, so Slack keeps what was typed); unticked again, the box shows the error inline."""
+    messages = list(dict.fromkeys(message for _path, message in exc.problems))
+    log.info("scheduling.over_limit user=%s seats=%d", user, len(exc.problems))
+    if BlockId.OVER_LIMIT in present:
+        text = (
+            "; ".join(messages) + ". Tick *Schedule anyway* to schedule over the limit, or change the panel."
+        )
+        ack(response_action="errors", errors={BlockId.OVER_LIMIT: text[:2000]})
+        return
+    choices = read_or(deps, lambda s: load_choices(s, user, deps.settings.admins), None)
+    if choices is None:
+        ack(response_action="errors", errors={BlockId.CANDIDATE: "; ".join(messages)[:2000]})
+        return
+    form.over_limit = messages
+    ack(response_action="update", view=schedule_view(choices, form))
+
+
 def register(app: App) -> None:
     """Attach this surface's listeners to the app."""
     app.action(ActionId.OPEN_SCHEDULE)(after_ack_safe(handle_open_schedule))
     for action in (ActionId.CHOOSE_LOOP, ActionId.ADD_INTERVIEW, ActionId.REMOVE_INTERVIEW):
         app.action(action)(after_ack_safe(handle_form_change))
+    app.action(ActionId.SUGGEST_PANEL)(after_ack_safe(handle_suggest_panel))
     app.view(CallbackId.SCHEDULE)(after_ack_safe(handle_schedule_submission))

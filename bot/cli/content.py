@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.content.bundle import Bundle
 from bot.content.focus import report_lines
-from bot.content.loader import load_content
+from bot.content.loader import load_content, problem_lines
 from bot.content.schema import json_schema
 from bot.settings import load_settings
 
 if TYPE_CHECKING:
+    from bot.content.people import Found, Lookup
     from bot.scheduling import ScheduleRequest
     from bot.scheduling.compare import Change
     from bot.settings import Settings
@@ -31,8 +32,8 @@ def content() -> None:
 
 
 def _report(bundle: Bundle) -> None:
-    for problem in sorted(bundle.problems, key=lambda p: (p.file, p.line, p.warning)):
-        click.echo(str(problem))
+    for line in problem_lines(bundle.problems):
+        click.echo(line)
 
 
 def _summary(bundle: Bundle) -> str:
@@ -42,6 +43,7 @@ def _summary(bundle: Bundle) -> str:
         (len(bundle.question_sets), "question set"),
         (len(bundle.interview_types), "interview type"),
         (len(bundle.loops), "loop"),
+        (len(bundle.pools), "interviewer pool"),
     ]
     return ", ".join(f"{n} {what}{'' if n == 1 else 's'}" for n, what in counts)
 
@@ -53,8 +55,12 @@ def validate(paths: tuple[Path, ...]) -> None:
     each stage of each loop assesses."""
     bundle = load_content(paths)
     _report(bundle)
-    for line in report_lines(bundle):
-        click.echo(line)
+    if any(p.unread for p in bundle.problems):
+        # With items missing, "what each stage assesses" would be wrong, so it waits for a clean read.
+        click.echo("what each stage assesses is shown once every file can be read")
+    else:
+        for line in report_lines(bundle):
+            click.echo(line)
     errors, warnings = len(bundle.errors), len(bundle.warnings)
     if errors:
         raise click.ClickException(f"{errors} error(s), {warnings} warning(s)")
@@ -188,19 +194,22 @@ def schedule(file: Path, update: bool) -> None:
 
     Scheduling the same candidate on the same loop again changes nothing: the differences are shown,
     and `--update` applies them (moves and reassignments; anything else goes through /loop status).
+    People may be named by email when SLACK_BOT_TOKEN is set; `panel: suggest` lets loopbot choose
+    an interview's panel from its type's pool, and says who and why.
     """
     from bot.clock import SystemClock
     from bot.content.schedule_file import load_schedule, locate
     from bot.db import opened
-    from bot.scheduling import SchedulingError, schedule_loop
+    from bot.scheduling import SchedulingError
     from bot.scheduling.create import existing_schedule
+    from bot.scheduling.lock import hold_scheduling_lock
 
-    request, doc, problems = load_schedule(file)
+    settings = load_settings()
+    request, doc, problems = load_schedule(file, _people_lookup(settings))
     for problem in problems:
         click.echo(str(problem))
     if request is None or doc is None:
         raise click.ClickException(f"{len(problems)} error(s); nothing scheduled")
-    settings = load_settings()
     now = SystemClock().now()
     refused = _channel_refusal(settings, request)
     if refused:
@@ -209,19 +218,12 @@ def schedule(file: Path, update: bool) -> None:
     found = None
     try:
         with opened(settings.database_url) as factory, factory.begin() as s:
+            hold_scheduling_lock(s)  # before anything reads panels (bot/scheduling/lock.py)
             found = existing_schedule(s, request)
             if found is not None:
                 lines = _update(s, *found, request, update, settings, now)
             else:
-                cl = schedule_loop(s, request, settings, now)
-                lines = [f"scheduled {request.candidate} ({request.loop}): candidate loop {cl.id}"]
-                lines += [
-                    f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "
-                    + ", ".join(
-                        f"{seat.user_id} ({seat.role}, {seat.kit['slug'] or 'no kit'})" for seat in i.panel
-                    )
-                    for i in cl.interviews
-                ]
+                lines = _schedule_new(s, request, settings, now)
     except SchedulingError as exc:
         for problem in locate(doc, exc.problems):
             click.echo(str(problem))
@@ -229,6 +231,51 @@ def schedule(file: Path, update: bool) -> None:
         raise click.ClickException(f"{len(exc.problems)} error(s); {what}") from None
     for line in lines:
         click.echo(line)
+
+
+def _people_lookup(settings: Settings) -> Lookup:
+    """Who a schedule file names, looked up in Slack when it can be asked (emails need it)."""
+    from slack_sdk.errors import SlackApiError
+
+    from bot.app import make_client
+    from bot.content.people import offline, slack_lookup
+
+    if not settings.slack_bot_token:
+        return offline
+    ask = slack_lookup(make_client(settings))
+
+    def lookup(who: str) -> Found:
+        try:
+            return ask(who)
+        except (SlackApiError, OSError) as exc:
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+            raise click.ClickException(
+                f"cannot ask Slack about {who} ({reason}); nothing scheduled"
+            ) from None
+
+    return lookup
+
+
+def _schedule_new(s: Session, request: ScheduleRequest, settings: Settings, now: datetime) -> list[str]:
+    """Schedule a new candidate loop (suggested panels filled first); what `schedule` prints."""
+    from bot.scheduling import SchedulingError, schedule_loop
+    from bot.scheduling.create import fill_suggested
+
+    filled = fill_suggested(s, request, settings)
+    if filled.problems:
+        raise SchedulingError(filled.problems)
+    cl = schedule_loop(s, filled.request, settings, now)
+    lines = [f"scheduled {request.candidate} ({request.loop}): candidate loop {cl.id}"]
+    lines += [
+        f"  {i.stage_key}: {i.guidance['type_name']} at {i.starts_at.isoformat()} - "
+        + ", ".join(f"{seat.user_id} ({seat.role}, {seat.kit['slug'] or 'no kit'})" for seat in i.panel)
+        for i in cl.interviews
+    ]
+    for n, suggestion in filled.suggested:
+        lines.append(f"  suggested for interviews.{n} ({request.interviews[n].stage}):")
+        lines += [f"    {p.user} as {p.role.replace('_', ' ')}: {p.reason}" for p in suggestion.picks]
+        lines += [f"    {note}" for note in suggestion.notes]
+    return lines
 
 
 def _channel_refusal(settings: Settings, request: ScheduleRequest) -> str:

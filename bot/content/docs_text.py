@@ -15,7 +15,8 @@ Check them with `loopbot content validate examples/content`, load them with
 
 ## Layout
 - Every YAML document is one item; a top-level `kind:` says which: `rubric`, `question`,
-  `question_set`, `interview_type`, `loop` or `interviewer_pool`. A file may hold several documents separated by `---`.
+  `question_set`, `interview_type`, `loop` or `interviewer_pool`. A file may hold several documents
+  separated by `---`.
 - Items refer to each other by `slug`, across files: a question names its `rubric` and `category`
   (a category key of that rubric); a question set names its `rubric` and its `questions`; a loop names
   its `rubric`, and each stage its `interview_type` and the alternative `question_sets` its panelists
@@ -116,6 +117,6 @@ TAIL = """
 ## Scheduling from a file
 `loopbot schedule examples/schedule.yaml`: candidate, loop slug, hiring channel and each interview
 (stage, optional type, start with its UTC offset, duration, panel of people (member ids or emails) with
-roles and a question set slug or `auto`, or `panel: suggest`). Each scheduled interview keeps the rubric, focus, guidance and questions it
-was given: importing changed content later never rewrites them.
+roles and a question set slug or `auto`, or `panel: suggest`). Each scheduled interview keeps the
+rubric, focus, guidance and questions it was given: importing changed content later never rewrites them.
 """

@@ -11,6 +11,13 @@ from sqlalchemy.orm import Session
 from models import MemberState, PoolMember, Qualification
 
 QUALIFIED_STATES = frozenset({MemberState.QUALIFIED, MemberState.LEAD_ONLY})
+# Which live states may take each seat of a type that has a pool.
+SEAT_STATES = {
+    "lead": frozenset({"qualified", "lead_only"}),
+    "interviewer": frozenset({"qualified"}),
+    "shadow": frozenset({"trainee", "qualified", "observer_only"}),
+    "reverse_shadow": frozenset({"trainee"}),
+}
 
 
 def states(session: Session, users: Iterable[str], type_id: int) -> dict[str, str]:

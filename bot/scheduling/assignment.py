@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.interviewers.roster import SEAT_STATES
+
 ASKING_ROLES = ("lead", "interviewer")
 
 
@@ -105,6 +107,47 @@ def panel_shape_problems(
 
 def _int(value: object, default: int) -> int:
     return value if isinstance(value, int) else default
+
+
+_STATE_NAMES = {
+    "trainee": "a trainee",
+    "lead_only": "lead only",
+    "observer_only": "an observer only",
+    "qualified": "qualified",
+}
+# What to do instead, by the person's state: where they may sit.
+_SEAT_THEM = {
+    "trainee": "seat them as shadow or reverse shadow",
+    "lead_only": "make them the lead",
+    "observer_only": "seat them as shadow",
+    "qualified": "seat them as lead or interviewer (the reverse shadow seat is a trainee's)",
+}
+
+
+def seat_problem(user: str, role: str, state: str | None, type_name: str) -> str | None:
+    """Why `user` (in `state` for the type, None = not in its pool) cannot take a `role` seat, or None.
+
+    Only for a type that has a pool; a type without one takes anyone."""
+    if state is None:
+        return (
+            f"{user} is not in the {type_name} pool: choose someone from it, "
+            "or add them to the pool file and import it"
+        )
+    if state in SEAT_STATES.get(role, frozenset()):
+        return None
+    name = _STATE_NAMES.get(state, state)
+    instead = _SEAT_THEM.get(state, "choose someone else")
+    return (
+        f"{user} is {name} for {type_name} and cannot sit as {role.replace('_', ' ')}: {instead}, "
+        f"or choose someone else"
+    )
+
+
+def reverse_shadow_problem(roles: Sequence[str], type_name: str) -> str | None:
+    """A reverse shadow leads under observation: the panel needs a lead to observe them."""
+    if "reverse_shadow" in roles and "lead" not in roles:
+        return f"a reverse shadow on a {type_name} panel needs a qualified lead to observe them; add a lead"
+    return None
 
 
 @dataclass(frozen=True)

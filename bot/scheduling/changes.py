@@ -11,10 +11,13 @@ from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
 from bot.digest import service as digest_service
 from bot.guard.inputs import is_user_id
-from bot.scheduling.assignment import Booking, double_bookings
-from bot.scheduling.requests import SchedulingError
+from bot.interviewers import dry_runs, roster
+from bot.interviewers.limits import Planned, over_limit
+from bot.scheduling.assignment import Booking, double_bookings, seat_problem
+from bot.scheduling.lock import hold_scheduling_lock
+from bot.scheduling.requests import MAX_MINUTES, SchedulingError
 from bot.settings import Settings
-from models import Interview, InterviewStatus
+from models import Interview, InterviewStatus, InterviewType
 
 log = logging.getLogger("loopbot.scheduling")
 
@@ -44,21 +47,61 @@ def _clashes(interview: Interview, users: list[str], start: datetime, end: datet
     ]
 
 
+def _limits(
+    session: Session,
+    path: str,
+    users: list[str],
+    start: datetime,
+    settings: Settings,
+    interview_id: int,
+    allow_over_limit: bool,
+) -> None:
+    """Refuse (`over_limit`, so the modal can ask to confirm) seats that take people over a limit."""
+    planned = [Planned(u, path, start) for u in users]
+    limited = over_limit(
+        session, planned, settings.weekly_limit, settings.daily_limit, exclude_interviews=[interview_id]
+    )
+    if limited and not allow_over_limit:
+        raise SchedulingError(limited, over_limit=True)
+
+
+def _pool_problem(session: Session, interview: Interview, user: str, role: str) -> str | None:
+    """Why `user` cannot take a `role` seat of this interview's type (None when they can, or no pool)."""
+    kind = session.get(InterviewType, interview.interview_type_id)
+    if kind is None:
+        return None
+    pool = {m.user: m.state for m in roster.pool_of(session, kind.id)}
+    if not pool:
+        return None
+    state = roster.states(session, [user], kind.id).get(user, pool.get(user))
+    return seat_problem(user, role, state, kind.name)
+
+
 def move_interview(
-    session: Session, interview_id: int, new_start: datetime, settings: Settings, now: datetime, actor: str
+    session: Session,
+    interview_id: int,
+    new_start: datetime,
+    settings: Settings,
+    now: datetime,
+    actor: str,
+    allow_over_limit: bool = False,
 ) -> Interview:
     """Move an interview, keeping its length; pending deliveries follow and the panel is told."""
+    hold_scheduling_lock(session)  # before the checks read other panels
     interview = _scheduled(session, interview_id)
     if new_start.tzinfo is None:
         raise SchedulingError([("start", "give the new start with a time zone")])
     if new_start < now:
         raise SchedulingError([("start", "starts in the past")])
-    end = new_start + (interview.ends_at - interview.starts_at)
-    clashes = _clashes(
-        interview, [s.user_id for s in interview.panel if s.declined_at is None], new_start, end
-    )
+    length = interview.ends_at - interview.starts_at
+    if length.total_seconds() > MAX_MINUTES * 60:  # cannot be scheduled; refused here all the same
+        raise SchedulingError([("start", f"an interview lasts at most {MAX_MINUTES} minutes")])
+    end = new_start + length
+    sitting = [s.user_id for s in interview.panel if s.declined_at is None]
+    clashes = _clashes(interview, sitting, new_start, end)
     if clashes:
         raise SchedulingError([("start", message) for _user, message in clashes])
+    _limits(session, "start", sitting, new_start, settings, interview.id, allow_over_limit)
     moved = new_start != interview.starts_at
     interview.starts_at, interview.ends_at = new_start, end
     session.flush()
@@ -75,10 +118,12 @@ def reassign_panelist(
     settings: Settings,
     now: datetime,
     actor: str,
+    allow_over_limit: bool = False,
 ) -> Interview:
     """Give a panelist's seat (role and kit) to someone else; the old one is told, the new one prepped."""
     if not is_user_id(new_user):  # stored, then shown in mentions: only a Slack user id may get here
         raise SchedulingError([("new_user", "Choose the person who takes the seat.")])
+    hold_scheduling_lock(session)  # before the checks read other panels
     interview = _scheduled(session, interview_id)
     seat = next((s for s in interview.panel if s.user_id == old_user), None)
     if seat is None:
@@ -88,10 +133,16 @@ def reassign_panelist(
     clashes = _clashes(interview, [new_user], interview.starts_at, interview.ends_at)
     if clashes:
         raise SchedulingError([("new_user", message) for _user, message in clashes])
+    problem = _pool_problem(session, interview, new_user, seat.role)
+    if problem:
+        raise SchedulingError([("new_user", problem)])
+    _limits(session, "new_user", [new_user], interview.starts_at, settings, interview.id, allow_over_limit)
     seat.user_id, seat.declined_at = new_user, None
     session.flush()
     planner.cancel_pending(session, interview_id=interview.id, recipient=old_user)
     planner.replan_interview(session, interview, settings, now, moved=False)
+    # After the re-plan (which cancels what was pending): a new first-time lead is asked for a dry run.
+    dry_runs.plan_for_interview(session, interview, now)
     planner.notify(
         session,
         recipient=old_user,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
@@ -11,6 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery import planner
+from bot.interviewers import dry_runs, roster
+from bot.interviewers.limits import Planned, over_limit
+from bot.interviewers.suggest import Suggestion, Taken, Wanted, suggest_panel
 from bot.scheduling import compare
 from bot.scheduling.assignment import (
     Booking,
@@ -19,8 +24,11 @@ from bot.scheduling.assignment import (
     assign_question_sets,
     double_bookings,
     panel_shape_problems,
+    reverse_shadow_problem,
+    seat_problem,
 )
-from bot.scheduling.requests import InterviewIn, ScheduleRequest, SchedulingError
+from bot.scheduling.lock import hold_scheduling_lock
+from bot.scheduling.requests import InterviewIn, PanelistIn, ScheduleRequest, SchedulingError
 from bot.scheduling.snapshots import guidance_snapshot, kit_snapshot, rubric_snapshot
 from bot.settings import Settings
 from models import (
@@ -45,6 +53,16 @@ def _by_slug(session: Session, model: type[_Sluggable], slug: str) -> _Sluggable
     return session.scalar(select(model).where(model.slug == slug))
 
 
+def unknown_loop_message(session: Session, slug: str) -> str:
+    """ "unknown loop 'x'", with the loops there are and the closest one."""
+    slugs = list(session.scalars(select(Loop.slug).order_by(Loop.slug)))
+    if not slugs:
+        return f"unknown loop {slug!r}: no loops are imported yet (loopbot content import DIR)"
+    close = difflib.get_close_matches(slug, slugs, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown loop {slug!r} (loops: {', '.join(slugs)}){hint}"
+
+
 _Resolved = tuple[InterviewIn, LoopStage | None, InterviewType | None, datetime, datetime]
 
 
@@ -55,6 +73,7 @@ class _Checker:
         self.session, self.loop, self.now = session, loop, now
         self.problems: list[tuple[str, str]] = []
         self.sets: dict[str, QuestionSet] = {}
+        self.pools: dict[int, dict[str, str]] = {}
 
     def add(self, path: str, message: str) -> None:
         self.problems.append((path, message))
@@ -95,6 +114,23 @@ class _Checker:
         # Without a known duration (unknown stage or type) the unknown is the problem already reported.
         return start, start + timedelta(minutes=max(minutes or 0, 0))
 
+    def pool_rules(self, path: str, kind: InterviewType, seats: Sequence[PanelistIn]) -> None:
+        """Each seat fits its person's live state, when the type has a pool (else anyone may sit)."""
+        problem = reverse_shadow_problem([p.role.value for p in seats], kind.name)
+        if problem:
+            self.add(f"{path}.panel", problem)
+        if kind.id not in self.pools:
+            self.pools[kind.id] = {m.user: m.state for m in roster.pool_of(self.session, kind.id)}
+        pool = self.pools[kind.id]
+        if not pool:
+            return
+        live = roster.states(self.session, [p.user for p in seats], kind.id)
+        for m, seat in enumerate(seats):
+            state = live.get(seat.user, pool.get(seat.user))
+            message = seat_problem(seat.user, seat.role.value, state, kind.name)
+            if message:
+                self.add(f"{path}.panel.{m}.user", message)
+
     def bookings(self, bookings: list[Booking]) -> None:
         for earlier, later in double_bookings(bookings):
             self.add(
@@ -103,16 +139,18 @@ class _Checker:
 
 
 def _resolve(check: _Checker, path: str, spec: InterviewIn, bookings: list[Booking]) -> _Resolved:
-    """Check one requested interview (stage, type, times, panel shape, sets); its seats join `bookings`."""
+    """Check one requested interview (stage, type, times, panel shape and pool, sets); its seats join
+    `bookings`."""
     stage = check.stage(path, spec.stage)
     kind = check.interview_type(path, stage, spec.type)
     minutes = spec.duration_minutes
     if minutes is None and kind is not None:
         minutes = kind.duration_minutes
     start, end = check.times(path, spec.start, minutes)
-    if kind is not None:
+    if kind is not None and not spec.suggest:  # an unfilled suggestion is reported
         for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
             check.add(f"{path}.panel", message)
+        check.pool_rules(path, kind, spec.panel)
     for m, seat in enumerate(spec.panel):
         if seat.question_set:
             check.question_set(f"{path}.panel.{m}.question_set", seat.question_set)
@@ -147,6 +185,23 @@ def _requested(session: Session, loop: Loop, spec: InterviewIn) -> compare.Booke
     return compare.Booked(spec.stage, spec.start.astimezone(UTC), minutes, panel)
 
 
+def _keep_suggested(
+    scheduled: Sequence[compare.Booked], specs: Sequence[InterviewIn], requested: list[compare.Booked]
+) -> list[compare.Booked]:
+    """`panel: suggest` on an interview already scheduled means "keep its panel": matched by stage in
+    order, as compare.differences matches them."""
+    left = list(range(len(scheduled)))
+    kept = []
+    for spec, wanted in zip(specs, requested, strict=True):
+        match = next((i for i in left if scheduled[i].stage == wanted.stage), None)
+        if match is not None:
+            left.remove(match)
+            if spec.suggest:
+                wanted = compare.Booked(wanted.stage, wanted.start, wanted.minutes, scheduled[match].panel)
+        kept.append(wanted)
+    return kept
+
+
 def existing_schedule(
     session: Session, request: ScheduleRequest
 ) -> tuple[CandidateLoop, list[compare.Change]] | None:
@@ -171,6 +226,7 @@ def existing_schedule(
         if interviews:
             scheduled = [_booked(i) for i in interviews]
             requested = [_requested(session, loop, spec) for spec in request.interviews]
+            requested = _keep_suggested(scheduled, request.interviews, requested)
             return cl, compare.differences(scheduled, requested)
     return None
 
@@ -237,13 +293,71 @@ def update_clashes(session: Session, cl: CandidateLoop, request: ScheduleRequest
     return booking_clashes(session, bookings, exclude_candidate_loop=cl.id)
 
 
+@dataclass
+class Filled:
+    """A request with its `panel: suggest` interviews filled, and what was suggested for each."""
+
+    request: ScheduleRequest
+    suggested: list[tuple[int, Suggestion]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _kind_of(session: Session, loop: Loop, spec: InterviewIn) -> InterviewType | None:
+    if spec.type:
+        return _by_slug(session, InterviewType, spec.type)
+    stage = next((s for s in loop.stages if s.key == spec.stage), None)
+    return stage.interview_type if stage is not None else None
+
+
+def fill_suggested(session: Session, request: ScheduleRequest, settings: Settings) -> Filled:
+    """Choose the panel of every `panel: suggest` interview from its type's pool (bot/interviewers/
+    suggest.py), counting the request's other interviews as this candidate's; a no-op without any."""
+    loop = _by_slug(session, Loop, request.loop)
+    if loop is None or not any(spec.suggest for spec in request.interviews):
+        return Filled(request)
+    filled = Filled(request)
+    taken: list[Taken] = []
+    for spec in request.interviews:
+        kind = _kind_of(session, loop, spec)
+        minutes = spec.duration_minutes or (kind.duration_minutes if kind else 0)
+        end = spec.start + timedelta(minutes=max(minutes, 0))
+        taken += [Taken(p.user, spec.start, end) for p in spec.panel]
+    interviews = list(request.interviews)
+    for n, spec in enumerate(request.interviews):
+        kind = _kind_of(session, loop, spec)
+        if not spec.suggest or kind is None:
+            continue  # an unknown stage or type is reported by the checks
+        end = spec.start + timedelta(minutes=max(spec.duration_minutes or kind.duration_minutes, 0))
+        wanted = Wanted(kind, loop.id, spec.stage, spec.start, end)
+        found = suggest_panel(session, wanted, taken, settings.weekly_limit, settings.daily_limit)
+        filled.suggested.append((n, found))
+        filled.problems += [(f"interviews.{n}.panel", message) for message in found.problems]
+        if found.picks and not found.problems:
+            seats = [PanelistIn.model_validate({"user": p.user, "role": p.role}) for p in found.picks]
+            interviews[n] = spec.model_copy(update={"panel": seats, "suggest": False})
+            taken += [Taken(p.user, spec.start, end) for p in found.picks]
+    filled.request = request.model_copy(update={"interviews": interviews})
+    return filled
+
+
 def schedule_loop(
-    session: Session, request: ScheduleRequest, settings: Settings, now: datetime
+    session: Session,
+    request: ScheduleRequest,
+    settings: Settings,
+    now: datetime,
+    allow_over_limit: bool = False,
 ) -> CandidateLoop:
-    """Create the candidate loop, its interviews and panels with frozen kits, and plan the deliveries."""
+    """Create the candidate loop, its interviews and panels with frozen kits, and plan the deliveries.
+
+    Over a load limit it refuses with `SchedulingError.over_limit` unless `allow_over_limit` (the
+    modal's "Schedule anyway"). One scheduler at a time (bot/scheduling/lock.py), so two cannot both
+    pass a limit or a double booking."""
+    hold_scheduling_lock(session)
     loop = _by_slug(session, Loop, request.loop)
     if loop is None:
-        raise SchedulingError([("loop", f"unknown loop {request.loop!r}")])
+        raise SchedulingError([("loop", unknown_loop_message(session, request.loop))])
+    filled = fill_suggested(session, request, settings)
+    request = filled.request
     found = existing_schedule(session, request)
     if found is not None:
         raise SchedulingError([("candidate", already_scheduled_message(*found))])
@@ -255,10 +369,17 @@ def schedule_loop(
     bookings: list[Booking] = []
     for n, spec in enumerate(request.interviews):
         resolved.append(_resolve(check, f"interviews.{n}", spec, bookings))
+    check.problems += filled.problems
     check.bookings(bookings)
     check.problems += booking_clashes(session, bookings)
-    if check.problems:
+    if check.problems:  # load is worth counting only for a panel that could be scheduled
         raise SchedulingError(check.problems)
+    planned = [Planned(b.user, b.ref, b.starts_at) for b in bookings]
+    limited = over_limit(session, planned, settings.weekly_limit, settings.daily_limit)
+    if limited and not allow_over_limit:
+        raise SchedulingError(limited, over_limit=True)
+    if limited:
+        log.info("scheduling.over_limit_confirmed seats=%d", len(limited))
 
     alternatives = {s.key: [a.question_set.slug for a in s.alternatives] for s in loop.stages}
     assigned = assign_question_sets(
@@ -303,5 +424,7 @@ def schedule_loop(
     session.flush()
     for interview in cl.interviews:
         planner.plan_interview(session, interview, settings, now)
+    for interview in cl.interviews:
+        dry_runs.plan_for_interview(session, interview, now)  # first-time leads rehearse first
     log.info("scheduling.loop candidate_loop=%s loop=%s interviews=%d", cl.id, loop.slug, len(cl.interviews))
     return cl

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from blocks.prep import prep_messages
 from bot.content import focus
+from bot.content.bundle import Bundle
 from bot.content.importer import import_bundle
 from bot.content.loader import load_content
 from bot.feedback.focus_logic import follows_lead, form_categories
@@ -50,9 +51,17 @@ def prep_text(interview: Interview, seat: PanelSeat) -> str:
     return json.dumps([m.blocks_dicts() for m in prep_messages(interview, seat, NOW)], ensure_ascii=False)
 
 
+def without_pools(root: Path) -> Bundle:
+    """The content without its interviewer pools: these tests seat made-up people on every role of
+    every type, which the pools' seat rules (tests/bot/scheduling/test_pool_rules.py) would refuse."""
+    bundle = load_content([root])
+    bundle.pools.clear()
+    return bundle
+
+
 @pytest.fixture
 def examples(session: Session) -> Session:
-    import_bundle(session, load_content([EXAMPLES]))
+    import_bundle(session, without_pools(EXAMPLES))
     return session
 
 
@@ -123,7 +132,7 @@ def test_a_scheduled_interview_keeps_its_focus_when_the_content_changes(
     session: Session, tmp_path: Path
 ) -> None:
     root = copy_examples(tmp_path)
-    import_bundle(session, load_content([root]))
+    import_bundle(session, without_pools(root))
     cl = schedule_every_stage(session, root, "infrastructure-manager")
     values = next(i for i in cl.interviews if i.stage_key == "values")
     before = rated(values, values.panel[0])
@@ -132,7 +141,7 @@ def test_a_scheduled_interview_keeps_its_focus_when_the_content_changes(
         "rubric: company-values\n",
         "rubric: company-values\nfocus: [candor]\n",
     )
-    import_bundle(session, load_content([root]))
+    import_bundle(session, without_pools(root))
     session.flush()
     session.expire_all()
     again = session.get_one(Interview, values.id)

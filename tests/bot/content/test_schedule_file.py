@@ -52,7 +52,8 @@ def test_field_errors_are_reported_at_their_lines(tmp_path: Path) -> None:
     assert problems(path) == [
         f"{path}:{start}: interviews.0.start: Input should have timezone info",
         f"{path}:{typo}: interviews.1.duration_minute: unknown field (a typo?)",
-        f"{path}:{role}: interviews.1.panel.1.role: Input should be 'lead', 'interviewer', 'shadow' or 'reverse_shadow'",
+        f"{path}:{role}: interviews.1.panel.1.role: "
+        "Input should be 'lead', 'interviewer', 'shadow' or 'reverse_shadow'",
         f"{path}:{user}: interviews.3.panel.1.user: 'frank': should be a Slack user id like U0123ABCD",
     ]
 

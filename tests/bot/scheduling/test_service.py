@@ -193,7 +193,16 @@ def test_every_problem_is_reported_at_once(content: Session, settings: Settings)
 def test_unknown_loop_and_missing_channel(content: Session, settings: Settings) -> None:
     with pytest.raises(SchedulingError) as caught:
         schedule_loop(content, example_request(loop="nope"), settings, NOW)
-    assert caught.value.problems == [("loop", "unknown loop 'nope'")]
+    loops = "developer-advocate, infrastructure-manager, software-engineer"
+    assert caught.value.problems == [("loop", f"unknown loop 'nope' (loops: {loops})")]
+    with pytest.raises(SchedulingError) as caught:
+        schedule_loop(content, example_request(loop="infrastructure-manger"), settings, NOW)
+    assert caught.value.problems == [
+        (
+            "loop",
+            f"unknown loop 'infrastructure-manger' (loops: {loops}); did you mean 'infrastructure-manager'?",
+        )
+    ]
 
 
 def test_move_replans_and_tells_the_panel(content: Session, settings: Settings) -> None:

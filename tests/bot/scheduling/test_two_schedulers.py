@@ -1,0 +1,89 @@
+"""Two schedulers at once cannot both pass a load limit or a double booking (bot/scheduling/lock.py).
+
+Each thread has its own connection and really commits; a barrier releases both into schedule_loop
+together. On PostgreSQL the advisory lock makes the second wait and then see the first one's seats;
+without it both would read "0 interviews" and both commit. SQLite serialises writers by itself.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.scheduling import ScheduleRequest, SchedulingError, schedule_loop
+from bot.settings import load_settings
+from models import CandidateLoop
+from tests.bot.scheduling.pools import MONDAY, NOW, hours, import_pool_content, interview, request
+
+
+def _limit(name: str, n: int) -> ScheduleRequest:
+    """U0BUSY takes one interview a week: two pairing exercises two days apart."""
+    return request(name, interview("pairing", MONDAY + hours(48 * n), ("U0BUSY", "lead")))
+
+
+def _double_booking(name: str, n: int) -> ScheduleRequest:
+    """The same lead on two candidates' values interviews that overlap by half an hour."""
+    return request(name, interview("values", MONDAY + hours(0.5 * n), ("U0ANYONE", "lead"), minutes=60))
+
+
+CASES: dict[str, Callable[[str, int], ScheduleRequest]] = {"limit": _limit, "double booking": _double_booking}
+
+
+def _schedule_together(factory: sessionmaker[Session], requests: list[ScheduleRequest]) -> list[str]:
+    settings = load_settings()
+    barrier = threading.Barrier(len(requests))
+    outcomes: list[str] = []
+
+    def run(req: ScheduleRequest) -> None:
+        try:
+            with factory.begin() as s:
+                barrier.wait(timeout=30)
+                schedule_loop(s, req, settings, NOW)
+            outcomes.append("scheduled")
+        except SchedulingError as exc:
+            outcomes.append(f"refused: {exc}")
+
+    threads = [threading.Thread(target=run, args=(r,)) for r in requests]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads)
+    return outcomes
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_exactly_one_of_two_schedulers_gets_the_last_seat(
+    fresh_session_factory: sessionmaker[Session], tmp_path: Path, case: str
+) -> None:
+    with fresh_session_factory.begin() as s:
+        import_pool_content(s, tmp_path)
+    build = CASES[case]
+    outcomes = _schedule_together(fresh_session_factory, [build("Ada", 0), build("Grace", 1)])
+    assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "scheduled"], outcomes
+    refusal = next(o for o in outcomes if o.startswith("refused"))
+    expected = "(limit 1 a week)" if case == "limit" else "'s values interview at 2030-03-04T09"
+    assert expected in refusal
+    with fresh_session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(CandidateLoop)) == 1
+
+
+def test_the_lock_is_taken_before_the_checks_read(
+    fresh_session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Both wait at the barrier holding an open transaction; the lock, not luck, orders them: repeat."""
+    with fresh_session_factory.begin() as s:
+        import_pool_content(s, tmp_path)
+    for n in range(3):
+        start = MONDAY + hours(168 * (n + 1))
+        reqs = [
+            request(f"Ada {n}", interview("pairing", start, ("U0BUSY", "lead"))),
+            request(f"Grace {n}", interview("pairing", start + hours(24), ("U0BUSY", "lead"))),
+        ]
+        outcomes = _schedule_together(fresh_session_factory, reqs)
+        assert sorted(o.split(":")[0] for o in outcomes) == ["refused", "scheduled"], outcomes
