@@ -18,6 +18,9 @@ EMOJI = {
     ":lock:": "🔒", ":unlock:": "🔓", ":spiral_calendar_pad:": "🗓️", ":wave:": "👋", ":octagonal_sign:": "🛑",
     ":large_yellow_circle:": "🟡", ":incoming_envelope:": "📨", ":grey_question:": "❔",
     ":scales:": "⚖️", ":snail:": "🐌", ":no_entry:": "⛔", ":eyes:": "👀", ":tada:": "🎉",
+    ":performing_arts:": "🎭", ":chart_with_upwards_trend:": "📈", ":mortar_board:": "🎓", ":seedling:": "🌱",
+    # GitHub's name for ⚖️ (Slack's is :scales:): drawn the same until the calibration card uses :scales:.
+    ":balance_scale:": "⚖️", ":information_source:": "ℹ️",
 }  # fmt: skip
 SHORTCODE = re.compile(r":[a-z0-9_+-]+:")
 
@@ -41,6 +44,12 @@ _LOCK_BODY = (
 )
 _CALENDAR = '<rect x="2" y="3" width="16" height="15" rx="2" fill="#fff" stroke="#aab8c2"/>'
 _DAYS = '<path d="M5 11h2M9 11h2M13 11h2M5 14.5h2M9 14.5h2M13 14.5h2" stroke="#66757f" stroke-width="1.8"/>'
+
+_SCALES = (
+    f'<path d="M10 2.5v14M5 17.5h10M3.5 5.5h13" stroke="#8a6d3b" stroke-width="1.5" {_ROUND}/>'
+    '<path d="M1.5 11l2-5.5 2 5.5M14.5 11l2-5.5 2 5.5" fill="none" stroke="#8a6d3b"/>'
+    '<path d="M1.5 11a2 1.4 0 0 0 4 0zM14.5 11a2 1.4 0 0 0 4 0z" fill="#ffac33"/>'
+)
 
 # viewBox 0 0 20 20.
 PICTURES = {
@@ -102,9 +111,8 @@ PICTURES = {
     ":incoming_envelope:": '<rect x="2" y="5" width="16" height="11" rx="1.5" fill="#fff" stroke="#99aab5"/>'
     '<path d="M2.5 5.8L10 11.5l7.5-5.7" stroke="#99aab5" fill="none"/>'
     f'<path d="M1 2.5h4M3 .8h3" stroke="#dd2e44" stroke-width="1.2" {_ROUND}/>',
-    ":scales:": f'<path d="M10 2.5v14M5 17.5h10M3.5 5.5h13" stroke="#8a6d3b" stroke-width="1.5" {_ROUND}/>'
-    '<path d="M1.5 11l2-5.5 2 5.5M14.5 11l2-5.5 2 5.5" fill="none" stroke="#8a6d3b"/>'
-    '<path d="M1.5 11a2 1.4 0 0 0 4 0zM14.5 11a2 1.4 0 0 0 4 0z" fill="#ffac33"/>',
+    ":scales:": _SCALES,
+    ":balance_scale:": _SCALES,
     ":snail:": '<path d="M1.5 16.5h13.5c1.5 0 2.5-1 2.5-2.5V9"'
     f' stroke="#c1694f" stroke-width="2.2" fill="none" {_ROUND}/>'
     '<circle cx="8.5" cy="10.5" r="5.5" fill="#ffac33"/>'
@@ -113,6 +121,25 @@ PICTURES = {
     ":eyes:": '<ellipse cx="6.3" cy="10" rx="3.8" ry="6" fill="#fff" stroke="#66757f"/>'
     '<ellipse cx="13.7" cy="10" rx="3.8" ry="6" fill="#fff" stroke="#66757f"/>'
     '<circle cx="7.4" cy="11" r="2" fill="#292f33"/><circle cx="14.8" cy="11" r="2" fill="#292f33"/>',
+    ":performing_arts:": '<path d="M1.5 3.5c3 1.2 6 1.2 9 0v5.5c0 3-2 5.2-4.5 5.2S1.5 12 1.5 9z" '
+    'fill="#ffcc4d" stroke="#c9962c" stroke-width=".7"/>'
+    '<path d="M9.5 7.5c3 1.2 6 1.2 9 0V13c0 3-2 5.2-4.5 5.2S9.5 16 9.5 13z" '
+    'fill="#aa8ed6" stroke="#744eaa" stroke-width=".7"/>'
+    '<path d="M3.5 7l1.5.6M7 7.6l1.5-.6M4 10.5c1 1 3 1 4 0" stroke="#6b4b12" stroke-width="1" '
+    f'fill="none" {_ROUND}/>'
+    '<path d="M11.5 11l1.5.6M15 11.6l1.5-.6M12 15.5c1-1 3-1 4 0" stroke="#3b2a5c" stroke-width="1" '
+    f'fill="none" {_ROUND}/>',
+    ":chart_with_upwards_trend:": '<rect x="2" y="2" width="16" height="16" rx="2" fill="#fff" '
+    'stroke="#ccd6dd"/>'
+    f'<path d="M4.5 14.5l4-4.5 3 2.5 4-6" stroke="#dd2e44" stroke-width="1.8" fill="none" {_ROUND}/>',
+    ":mortar_board:": '<path d="M10 3.5l8.5 4-8.5 4-8.5-4z" fill="#31373d"/>'
+    '<path d="M5 9.7v3.8c1.5 1.5 8.5 1.5 10 0V9.7L10 12z" fill="#292f33"/>'
+    f'<path d="M16.5 8.5v5" stroke="#ffac33" stroke-width="1.2" {_ROUND}/>',
+    ":seedling:": f'<path d="M10 18v-7" stroke="#5c913b" stroke-width="1.8" {_ROUND}/>'
+    '<path d="M10 11C10 6.5 6.5 4 2.5 4.5 2.5 9 6 11.5 10 11z" fill="#77b255"/>'
+    '<path d="M10 12.5c0-3.5 3-5.5 7-5.2 0 3.7-3 5.7-7 5.2z" fill="#a6d388"/>',
+    ":information_source:": '<rect x="1.5" y="1.5" width="17" height="17" rx="3" fill="#3b88c3"/>'
+    '<circle cx="10" cy="5.8" r="1.6" fill="#fff"/><path d="M8 9h3v6h1.5v1.5h-5V15H9v-4.5H8z" fill="#fff"/>',
     ":tada:": '<path d="M2 18l4-11.5 7.5 7.5z" fill="#ffac33"/>'
     '<path d="M4 12.5l3.5 3.5" stroke="#dd2e44" stroke-width="1.4"/>'
     '<path d="M9.5 2.5l.8 2.2M16.8 5l-2.2 1.6M17.5 11l-2.5-.2M12.5'

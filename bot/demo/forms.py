@@ -15,6 +15,7 @@ class Scorecard:
 
     `ratings` overrides the lean per category key; `negative` ticks a negative signal per question too.
     Leaving `summary` empty (or `rate` False) gives the incomplete form that shows the inline errors.
+    `notes` gives the note on a question by its slug; the others get `note`.
     """
 
     recommendation: str | None
@@ -24,6 +25,7 @@ class Scorecard:
     negative: bool = False
     rate: bool = True
     note: str = "Asked as written; follow-ups on trade-offs and on the candidate's own part."
+    notes: dict[str, str] = field(default_factory=dict)
 
 
 def _options(block: dict[str, Any]) -> list[dict[str, Any]]:
@@ -56,7 +58,7 @@ def answers_for(view: dict[str, Any], card: Scorecard) -> dict[str, Any]:
             negative = [v for v in values if v.startswith("negative:")][:1] if card.negative else []
             answers[block_id] = great + negative
         elif block_id.startswith(BlockId.NOTE_PREFIX):
-            answers[block_id] = card.note
+            answers[block_id] = card.notes.get(block_id.removeprefix(BlockId.NOTE_PREFIX), card.note)
         elif block_id == BlockId.RECOMMENDATION:
             answers[block_id] = card.recommendation
         elif block_id == BlockId.SUMMARY:

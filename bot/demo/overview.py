@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,7 +12,12 @@ from itertools import groupby
 
 from bot.demo import frames
 from bot.demo import workspace as ws
-from bot.demo.story import PersonStory, Story, pane_id
+from bot.demo.story import Item, PersonStory, Story, pane_id
+
+_MENTION = re.compile(r"<@([A-Z0-9]+)>")
+# How the interviewer program's messages begin (their notification text), to point the reader at them.
+DRY_RUN_REQUEST = "Dry run before you lead"
+CALIBRATION = "Calibration:"
 
 INTRO = (
     "A week of one candidate's interview loop, played in simulated time against the real loopbot app "
@@ -45,6 +52,46 @@ def saw(ps: PersonStory) -> str:
     return ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for n, what in parts if n) or "nothing"
 
 
+def first_dm(story: Story, starts: str) -> tuple[PersonStory, Item] | None:
+    """The first person (in cast order) with a DM whose text begins with `starts`, and that DM."""
+    for ps in story.people:
+        for item in ps.stream:
+            if item.entry.kind == "dm" and str(item.entry.payload.get("text") or "").startswith(starts):
+                return ps, item
+    return None
+
+
+def _other(item: Item, reader: str) -> str:
+    """The first name a message mentions besides its reader's ("someone" if none)."""
+    found = _MENTION.findall(json.dumps(item.entry.payload.get("blocks") or []))
+    return next((ws.person(u).first for u in found if u != reader and u in ws.BY_ID), "someone")
+
+
+def _program_paths(story: Story) -> list[tuple[str, str, str]]:
+    """The interviewer program's moments: a first-time lead's dry run, a trainee's calibration card."""
+    paths = []
+    found = first_dm(story, DRY_RUN_REQUEST)
+    if found is not None:
+        ps, item = found
+        first, partner = ps.person.first, _other(item, ps.person.id)
+        why = (
+            f"{first} leads the team interview for the first time, so loopbot asks for a dry run with "
+            f"{partner}; {partner} presses Dry run done in their own message, and {first}'s prep says so."
+        )
+        paths.append((item.id, f"{first}'s dry-run request", why))
+    found = first_dm(story, CALIBRATION)
+    if found is not None:
+        ps, item = found
+        first, lead = ps.person.first, _other(item, ps.person.id)
+        why = (
+            f"{first}, a trainee, scores {lead}'s interview blind from the shadow seat. The card comparing "
+            f"their ratings comes only once {lead}'s scorecard is in too: where they agreed, where not, "
+            f"and {lead}'s notes."
+        )
+        paths.append((item.id, f"{first}'s calibration card", why))
+    return paths
+
+
 def _path(story: Story) -> list[tuple[str, str, str]]:
     """Suggested starting points: (anchor, title, why), from what happened in this run."""
     paths = []
@@ -64,6 +111,7 @@ def _path(story: Story) -> list[tuple[str, str, str]]:
             "Late with feedback: reminders in working hours, App Home showing what is overdue, a saved draft."
         )
         paths.append((late.anchor, f"{late.person.name}, the late one", why))
+    paths += _program_paths(story)
     paths.append(("timeline", "The whole week", "Every event in order, each linked to where it happened."))
     return paths
 

@@ -19,12 +19,19 @@ _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 
 Names = Callable[[str], str]
 SHORT_CHOICES = 72  # characters: options that fit share one line
-# Slack date-token parts, as strftime formats.
+# Slack date-token parts, as strftime formats; "{day}" is the day of the month without a leading zero
+# and "{nth}" with its ordinal suffix, as Slack writes them ("Mar 4, 2030", "March 4th, 2030"). The
+# pretty tokens would say "today" or "yesterday" relative to when the page is read: shown as a date.
 _DATE_PARTS = {
-    "{date_num}": "%Y-%m-%d", "{date}": "%B %d, %Y", "{date_short}": "%b %d, %Y",
-    "{date_long}": "%A, %B %d, %Y", "{date_pretty}": "%a %d %b %Y", "{date_short_pretty}": "%a %d %b %Y",
+    "{date_num}": "%Y-%m-%d", "{date}": "%B {nth}, %Y", "{date_short}": "%b {day}, %Y",
+    "{date_long}": "%A, %B {nth}, %Y", "{date_pretty}": "%a %d %b %Y", "{date_short_pretty}": "%a %d %b %Y",
     "{date_long_pretty}": "%A %d %B %Y", "{time}": "%H:%M", "{time_secs}": "%H:%M:%S",
 }  # fmt: skip
+
+
+def _nth(day: int) -> str:
+    suffix = "th" if 10 <= day % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
+    return f"{day}{suffix}"
 
 
 def format_date(when: datetime, fmt: str, tz: str) -> str:
@@ -32,7 +39,8 @@ def format_date(when: datetime, fmt: str, tz: str) -> str:
     local = when.astimezone(ZoneInfo(tz))
     out = fmt
     for token, pattern in _DATE_PARTS.items():
-        out = out.replace(token, local.strftime(pattern))
+        shown = local.strftime(pattern).replace("{day}", str(local.day)).replace("{nth}", _nth(local.day))
+        out = out.replace(token, shown)
     # Show the zone after a time, so a reader of the transcript knows whose clock it is.
     return out + (" " + (local.tzname() or tz) if "{time" in fmt else "")
 

@@ -23,7 +23,7 @@ from bot.content.importer import import_bundle
 from bot.content.loader import load_content
 from bot.db import make_engine, make_session_factory
 from bot.delivery.dispatcher import Dispatcher
-from bot.demo import QUIET_LOGGERS, script
+from bot.demo import QUIET_LOGGERS, pool, script
 from bot.demo.transcript import Transcript
 from bot.demo.workspace import build_workspace
 from bot.demo.world import DemoError, World
@@ -139,6 +139,8 @@ def run_demo(
             migrate.upgrade(engine)
             factory = make_session_factory(engine)
             bundle = load_content([content])
+            if pool.wanted(bundle):  # the demo's people in the shadow and lead seats (bot/demo/pool.py)
+                bundle = load_content([content, pool.write_pool(Path(tmp))])
             if bundle.errors:
                 raise DemoError(
                     f"{content}: {len(bundle.errors)} content error(s); try `loopbot content validate`"

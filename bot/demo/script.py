@@ -1,7 +1,9 @@
 """The story: Ada Lovelace's infrastructure-manager loop, from scheduling to the updated digest.
 
-All times are relative to the simulated "now" (a Monday 07:00 UTC): interviews on Tuesday and
-Wednesday, the digest at the deadline on Friday, one interviewer's late scorecard after it.
+All times are relative to the simulated "now" (a Monday 07:00 UTC): the hiring manager confirms the
+dry runs of the two first-time leads on Monday, interviews on Tuesday and Wednesday (a trainee in the
+shadow seat of one), the digest at the deadline on Friday, one interviewer's late scorecard after it,
+and with it the trainee's calibration card.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from models import CandidateLoop, PanelRole
 CANDIDATE = "Ada Lovelace"
 LOOP = "infrastructure-manager"
 LATE = MARCUS
+TRAINEE = DIEGO  # a trainee for the team interview (the demo's pool, bot/demo/pool.py)
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,18 @@ class Slot:
 SLOTS = (
     Slot("team-interviews", 24 + 9, ((KENJI, PanelRole.LEAD), (PRIYA, PanelRole.INTERVIEWER),
                                       (SOFIA, PanelRole.SHADOW)), recording_consent=True),
-    Slot("team-interviews", 24 + 15, ((MARCUS, PanelRole.LEAD), (DIEGO, PanelRole.SHADOW))),
+    Slot("team-interviews", 24 + 15, ((MARCUS, PanelRole.LEAD), (TRAINEE, PanelRole.SHADOW))),
     Slot("values", 48 + 9.5, ((PRIYA, PanelRole.LEAD), (KENJI, PanelRole.INTERVIEWER))),
     Slot("cross-functional", 48 + 15, ((DIEGO, PanelRole.LEAD), (SOFIA, PanelRole.INTERVIEWER))),
 )  # fmt: skip
 
+# Marcus's notes on the questions of his set (im-set-c) where the trainee will differ from him.
+MARCUS_NOTES = {
+    "im-cross-team-changes": "Told the other teams about the new deploy flow the week it shipped: no early "
+    "consultation, no migration plan. Asked twice how the teams took it; nothing concrete.",
+    "im-multitenant-releases": "A solid release cadence for the hosted service, but self-hosted upgrades "
+    "were handled case by case, mostly by her alone.",
+}
 CARDS = {
     KENJI: Scorecard("yes", "Clear, concrete examples of running release infrastructure; strong on "
                      "strategy, a little thin on incident handling.", lean=2, ratings={"operations": 1}),
@@ -51,8 +61,13 @@ CARDS = {
                      "team informed at every step.", lean=2, ratings={"strategy": "no_signal"}),
     MARCUS: Scorecard("no", "Deep hands-on knowledge, but described doing everything personally; little "
                       "evidence of growing the team or delegating.", lean=1, negative=True,
-                      ratings={"running-the-team": 1, "operations": 2}),
+                      ratings={"running-the-team": 1, "operations": 2}, notes=MARCUS_NOTES),
 }  # fmt: skip
+# Diego's blind scorecard from the shadow seat of Marcus's interview: the same as Marcus on two
+# categories, one step apart on operations, two on team member (the calibration card shows which).
+TRAINEE_CARD = Scorecard("yes", "Real numbers on the infrastructure-as-code migration and calm, structured "
+                         "answers; worked with the security team on the pipeline change.", lean=1,
+                         ratings={"operations": 3, "team-member": 3})  # fmt: skip
 # Priya's first try: no summary, no recommendation and one rating left out.
 INCOMPLETE = Scorecard(None, "Great", lean=3, ratings={"strategy": ""})
 
@@ -116,6 +131,13 @@ def run(world: World, settings: Settings) -> int:
     ends = [i.ends_at for i in cl.interviews]
     at = base.__add__
 
+    # Monday: Kenji and Marcus lead the team interview for the first time; the type asks for a dry run
+    # with the hiring manager first, and Hugo confirms each one after rehearsing.
+    world.run_until(at(timedelta(hours=10, minutes=30)))
+    world.press(HIRING_MANAGER, ActionId.DRY_RUN_DONE, "Dry run done", about=KENJI)
+    world.run_until(at(timedelta(hours=14, minutes=30)))
+    world.press(HIRING_MANAGER, ActionId.DRY_RUN_DONE, "Dry run done", about=MARCUS)
+
     # Tuesday: the first team interview. Everyone gets prep (24h, 1h) then a feedback request.
     world.run_until(ends[0] + timedelta(minutes=10))
     give_feedback(world, KENJI, ids[0], CARDS[KENJI])
@@ -129,6 +151,9 @@ def run(world: World, settings: Settings) -> int:
     give_feedback(world, SOFIA, ids[0], CARDS[SOFIA])  # a shadow: optional, and welcome
 
     # Marcus leads the second one and does not submit: reminders, then the escalation on Wednesday.
+    # Diego, a trainee in its shadow seat, submits his blind scorecard; no calibration yet.
+    world.run_until(ends[1] + timedelta(hours=1))
+    give_feedback(world, TRAINEE, ids[1], TRAINEE_CARD)
     world.run_until(at(timedelta(hours=48 + 10, minutes=20)))
     give_feedback(world, PRIYA, ids[2], CARDS[PRIYA])
     world.run_until(at(timedelta(hours=48 + 10, minutes=35)))
@@ -148,7 +173,8 @@ def run(world: World, settings: Settings) -> int:
     view = world.open_feedback(LATE, ids[1], via_home=home)
     world.close(LATE, view, Scorecard(None, "Deep hands-on knowledge, but", lean=1, ratings={"strategy": ""}))
 
-    # Friday: the deadline digest goes to the hiring channel, then Marcus's late scorecard updates it.
+    # Friday: the deadline digest goes to the hiring channel, then Marcus's late scorecard updates it
+    # and, now that both are in, Diego gets his calibration card.
     deadline = max(ends) + settings.digest_deadline
     world.run_until(deadline + timedelta(minutes=45))
     give_feedback(world, LATE, ids[1], CARDS[LATE])

@@ -162,6 +162,28 @@ class World:
             raise DemoError(f"no modal is open for {person(user).name}")
         return stack[-1]
 
+    def press(self, user: str, action_id: str, label: str, about: str) -> None:
+        """Press a button that settles its own message (no modal), in the newest DM that has it and
+        mentions `about`; waits until the app has updated that message."""
+        found, message = None, {}
+        for message in reversed(self.standin.messages(dm_id(user))):
+            if f"<@{about}>" in json.dumps([message.get("text"), message.get("blocks")]):
+                found = find_button(message.get("blocks", []), action_id, None)
+                if found is not None:
+                    break
+        if found is None:
+            raise DemoError(f"{person(user).name} has no [{label}] button about {person(about).name}")
+        block_id, value = found
+        what = f"clicks [{label}] in loopbot's DM (the one about {person(about).name})"
+        self.transcript.action(self.now(), user, what)
+        before = len(self.standin.calls_to("chat.update"))
+        trigger = self.standin.new_trigger_id(user)
+        payload = block_actions_payload(
+            user, action_id, value, block_id=block_id, trigger_id=trigger, message=message
+        )
+        self._dispatch(interaction_body(payload))
+        self._settle("chat.update", before)
+
     def dismiss(self, user: str) -> None:
         """Close a modal that only shows something (no notify_on_close)."""
         self.transcript.action(self.now(), user, "closes the modal")

@@ -101,7 +101,7 @@ def test_the_late_panelist_was_reminded_in_working_hours_then_escalated(result: 
     assert reminders
     assert "(Wed 09:00 EST)" in reminders[0].heading()
     for boss in (ws.RECRUITER, ws.HIRING_MANAGER):
-        [escalation] = entries(result, boss, "dm")
+        [escalation] = [e for e in entries(result, boss, "dm") if "overdue" in "\n".join(e.lines)]
         assert "Marcus Chen" in "\n".join(escalation.lines)
 
 
@@ -112,7 +112,7 @@ def test_the_digest_was_posted_then_updated_by_the_late_feedback(result: DemoRes
     assert len(top) == 1, "one digest, updated in place"
     assert "edited" in top[0]
     submitted = sum(1 for slot in script.SLOTS for user, _ in slot.panel if user in script.CARDS)
-    assert len(replies) == submitted - 1  # Diego, as a shadow, left no feedback on the second interview
+    assert len(replies) == submitted  # every seat, the shadows' included
     assert ws.MARCUS in text_of(replies[-1]) or "Marcus" in text_of(replies[-1])
     posted = [e for e in entries(result, ws.HIRING_CHANNEL) if e.kind == "channel"]
     updated = [e for e in entries(result, ws.HIRING_CHANNEL) if e.kind == "update"]
@@ -158,7 +158,7 @@ def test_the_cli_prints_the_transcript_and_writes_the_html_page(tmp_path: Path) 
     assert done.returncode == 0, done.stderr[-3000:]
     page = (out / "transcript.html").read_text(encoding="utf-8")
     assert "# hiring-infra-manager" in page
-    assert 'class="reply-count">8 replies' in page
+    assert 'class="reply-count">9 replies' in page
     assert '<span class="edited">(edited)</span>' in page
     assert "INTERVIEW PREP" in done.stdout
     assert "Who saw what" in done.stdout

@@ -26,10 +26,13 @@ SCREENS = Path(__file__).parent / "screens"
 UPDATE = "LOOPBOT_UPDATE_SCREENSHOTS"
 MAX_DIFFERENT = 0.005
 # name -> (pane to open, the element to show, where in the window: "start" or "center")
+# (Playwright's :has-text() picks a message by what it says.)
 KEY_SCREENS = {
-    "prep-dm": ("p-kenji", "#p-kenji .msg[data-kind=dm]", "start"),
+    "prep-dm": ("p-kenji", "#p-kenji .msg[data-kind=dm]:has-text('Interview prep')", "start"),
     "feedback-errors": ("p-priya", ".modal.has-errors .block.has-error", "center"),
     "digest-thread": ("c-hiring-infra-manager", "#c-hiring-infra-manager .thread > summary", "center"),
+    "calibration-card": ("p-diego", "#p-diego .msg[data-kind=dm]:has-text('Calibration:')", "start"),
+    "dry-run-confirmed": ("p-hugo", "#p-hugo .msg[data-kind=dm]:has-text('Dry run with')", "start"),
 }
 
 
