@@ -14,6 +14,7 @@ from blocks.ids import ActionId, BlockId
 from blocks.message import Message
 from blocks.prep import context, sections
 from blocks.text import esc, mention, slack_date
+from bot.guard.inputs import BadInput, record_id
 from models import DryRun, Interview
 
 _SWAP_VALUE = re.compile(r"^(\d{1,12}):(\d{1,12}):([UW][A-Z0-9]{2,30})?$")
@@ -83,29 +84,44 @@ def swap_value(interview_id: int, dry_run_id: int, suggested: str) -> str:
 
 
 def parse_swap_value(value: object) -> tuple[int, int, str] | None:
-    """(interview id, dry run id, suggested user or "") from a Swap button's value; None if malformed."""
+    """(interview id, dry run id, suggested user or "") from a Swap button's value; None if malformed
+    or an id is out of range (bot/guard/inputs.record_id: 0, or past an INTEGER column)."""
     found = _SWAP_VALUE.match(value) if isinstance(value, str) else None
     if found is None:
         return None
-    return int(found.group(1)), int(found.group(2)), found.group(3) or ""
+    try:
+        ids = record_id(found.group(1), "interview id"), record_id(found.group(2), "dry run id")
+    except BadInput:
+        return None
+    return ids[0], ids[1], found.group(3) or ""
 
 
-def warning(interview: Interview, row: DryRun, suggested: str | None) -> Message:
-    """To the recruiter at T-24h: the dry run has not happened; swap to a qualified lead in one click."""
+def warning(interview: Interview, row: DryRun, suggested: str | None, needs_dry_run: bool = False) -> Message:
+    """To the recruiter at T-24h: the dry run has not happened; swap to a qualified lead in one click.
+
+    `needs_dry_run`: the suggested lead has not led it either (nobody who has is free), which is said."""
     head = (
         f":warning: {mention(row.user_id)} leads {_first_time(interview, row)} for the first time, and "
         f"their dry run with {mention(row.partner)} has not happened yet."
     )
     if suggested is None:
         body = (
-            "Nobody else qualified for it is free at that time and not already on this candidate's loop. "
+            "Nobody else qualified for it is free at that time, within their limits and not already on this "
+            "candidate's loop. "
             f"Ask {mention(row.partner)} to rehearse with {mention(row.user_id)} before then, or choose a "
             "lead yourself from `/loop status` (Reassign)."
         )
         return _message(f"Dry run not done: {kt.type_name(interview)}", sections(f"{head}\n{body}"))
+    if needs_dry_run:
+        why = (
+            "(needs a dry run too): they are qualified and free at that time, but have not led it either, "
+            "and nobody free has."
+        )
+    else:
+        why = "(qualified and needs no dry run, free at that time, not on this candidate's loop yet)."
     body = (
-        f"Suggested lead: {mention(suggested)} (qualified, free at that time, not on this candidate's "
-        "loop yet). *Swap to a qualified lead* gives them the seat; both are told."
+        f"Suggested lead: {mention(suggested)} {why} *Swap to a qualified lead* gives them the seat; both "
+        "are told."
     )
     button = ButtonElement(
         text="Swap to a qualified lead",

@@ -74,6 +74,16 @@ def _week(found: Roster) -> str:
 def interviewers(ctx: click.Context, pool: str | None, type_slug: str | None) -> None:
     """Show the interviewer pools: state, training and agreement per interview type, and this week's load."""
     if ctx.invoked_subcommand is not None:
+        # A qualification is per person and type, in every pool: filters would only seem to narrow it.
+        given = [f for f, v in (("--pool", pool), ("--type", type_slug)) if v]
+        if given:
+            verb = "filters" if len(given) == 1 else "filter"
+            command = ctx.invoked_subcommand
+            raise click.ClickException(
+                f"{' and '.join(given)} only {verb} the table; `{command}` changes USER for TYPE in every "
+                f"pool: nothing changed. Run `loopbot interviewers {command} USER TYPE "
+                "--reason ...` without them."
+            )
         return
     from bot.clock import SystemClock
 

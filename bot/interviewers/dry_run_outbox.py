@@ -14,7 +14,7 @@ from blocks.interviewers import dry_run as blocks
 from bot.delivery.plan_logic import iso
 from bot.delivery.rendered import Part, Rendered
 from bot.interviewers import dry_run_swap
-from bot.interviewers.dry_runs import lead_seats
+from bot.interviewers.dry_runs import LATER, LATER_KINDS, has_led, lead_seats
 from bot.interviewers.outbox_types import Obsolete, Renderer
 from models import Delivery, DeliveryKind, DryRun, DryRunStatus, Interview, InterviewStatus
 
@@ -42,12 +42,16 @@ def _reminder(session: Session, row: Delivery, _now: datetime, _sla: timedelta) 
 
 def _warning(session: Session, row: Delivery, _now: datetime, _sla: timedelta) -> Rendered:
     dry_run, interview = _rows(session, row)
-    suggested = dry_run_swap.suggestion(session, interview, dry_run.user_id)
-    return Rendered(row.recipient, [Part("0", blocks.warning(interview, dry_run, suggested))])
+    found = dry_run_swap.suggestion(session, interview, dry_run.user_id)
+    message = blocks.warning(
+        interview, dry_run, found.user if found else None, bool(found and found.needs_dry_run)
+    )
+    return Rendered(row.recipient, [Part("0", message)])
 
 
 def obsolete_reason(session: Session, row: Delivery) -> str | None:
-    """Done, cancelled, moved (the payload's start is not the interview's), or the person no longer leads."""
+    """Done, cancelled, moved (the payload's start is not the interview's), the person no longer leads,
+    or (a reminder or warning) an earlier interview of theirs is now their first lead."""
     raw = row.payload.get("dry_run_id")
     dry_run = session.get(DryRun, int(raw)) if isinstance(raw, int) else None
     if dry_run is None:
@@ -63,6 +67,8 @@ def obsolete_reason(session: Session, row: Delivery) -> str | None:
         return "interview moved"
     if not any(s.user_id == dry_run.user_id for s in lead_seats(interview)):
         return "no longer leads it"
+    if row.kind in LATER_KINDS and has_led(session, dry_run.user_id, interview, dry_run.exercise):
+        return LATER
     return None
 
 

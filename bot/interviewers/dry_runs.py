@@ -11,17 +11,19 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from blocks.text import esc, mention, slack_date
+from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
 from bot.delivery.plan_logic import PAYLOAD_VERSION, PlannedDelivery, iso
 from bot.interviewers import load, roster
 from bot.interviewers.rules import DryRunRule, dry_run_rule
 from models import (
+    Delivery,
     DeliveryKind,
+    DeliveryStatus,
     DryRun,
     DryRunStatus,
     Interview,
@@ -36,6 +38,12 @@ log = logging.getLogger("loopbot.interviewers")
 
 REMINDER_BEFORE = timedelta(hours=48)  # the lead's reminder, if the dry run has not happened by then
 WARNING_BEFORE = timedelta(hours=24)  # the recruiter's warning, with a one-click swap
+SHORT_NOTICE = timedelta(hours=3)  # booked closer than this: no reminder, the warning at once
+TOO_LATE_TO_SWAP = timedelta(hours=1)  # booked closer than this: no warning either
+KINDS = (DeliveryKind.DRY_RUN, DeliveryKind.DRY_RUN_REMINDER, DeliveryKind.DRY_RUN_WARNING)
+# The request is per dry run, not per interview (its row is re-used): only these follow the first lead.
+LATER_KINDS = (DeliveryKind.DRY_RUN_REMINDER, DeliveryKind.DRY_RUN_WARNING)
+LATER = "an earlier interview is their first lead"
 
 
 def lead_seats(interview: Interview) -> list[PanelSeat]:
@@ -54,7 +62,10 @@ def exercise_of(session: Session, seat: PanelSeat, rule: DryRunRule) -> str:
 
 
 def has_led(session: Session, user: str, interview: Interview, exercise: str) -> bool:
-    """Did `user` lead this type (this exercise, when given) on an interview starting before this one?"""
+    """Did (or will) `user` lead this type (this exercise, when given) on a scheduled interview starting
+    before this one? Then this one is not their first lead: the dry run belongs to the earlier one, and
+    a change to that one (cancelled, moved later, given to someone else) re-plans this one
+    (`replan_leads`)."""
     rows = session.execute(
         select(PanelSeat.kit, PanelSeat.question_set_id)
         .join(Interview, PanelSeat.interview_id == Interview.id)
@@ -104,31 +115,40 @@ def week_load(session: Session, users: list[str], when: datetime) -> dict[str, i
     return load.counts(session, users, start, end)
 
 
-def choose_partner(session: Session, interview: Interview, lead: str, rule: DryRunRule, now: datetime) -> str:
+def choose_partner(session: Session, interview: Interview, lead: str, rule: DryRunRule) -> str:
     """Who rehearses with `lead`: the loop's hiring manager, or the qualified interviewer of the type with
-    the lowest load this week; when the hiring manager is missing or is the lead, a qualified one. "" if
-    nobody fits."""
+    the lowest load in the interview's week (when the rehearsal and the interview compete); when the
+    hiring manager is missing or is the lead, a qualified one. "" if nobody fits."""
     manager = interview.candidate_loop.hiring_manager
     if rule.partner == "hiring_manager" and manager and manager != lead:
         return manager
     others = [u for u in roster.qualified(session, interview.interview_type_id) if u != lead]
     if not others:
         return ""
-    week = week_load(session, others, now)
+    week = week_load(session, others, interview.starts_at)
     return min(others, key=lambda u: (week[u], u))
 
 
 def reminder_due(start: datetime, now: datetime) -> datetime | None:
-    """48 h before, or halfway to the start when that is sooner; None once the interview has begun."""
-    if start <= now:
+    """48 h before, or halfway to the start when that is sooner.
+
+    None when the interview is less than SHORT_NOTICE away: the request has only just gone out, and a
+    reminder an hour later would only nag someone who is rehearsing or cannot."""
+    if start - now < SHORT_NOTICE:
         return None
     return max(start - REMINDER_BEFORE, now + (start - now) / 2)
 
 
 def warning_due(start: datetime, now: datetime) -> datetime | None:
-    """24 h before; scheduled later than that, three quarters of the way (after the lead's reminder)."""
-    if start <= now:
+    """24 h before; booked later than that, three quarters of the way (after the lead's reminder).
+
+    Booked less than SHORT_NOTICE ahead, at once: waiting would leave the recruiter no time to swap.
+    Less than TOO_LATE_TO_SWAP ahead, None: a new lead could not read the kit in time, so a swap would
+    not help the candidate, and the lead has the request already."""
+    if start - now < TOO_LATE_TO_SWAP:
         return None
+    if start - now < SHORT_NOTICE:
+        return now
     return max(start - WARNING_BEFORE, now + (start - now) * 3 / 4)
 
 
@@ -167,7 +187,7 @@ def plan_for_interview(session: Session, interview: Interview, now: datetime) ->
             continue
         row = find(session, seat.user_id, interview.interview_type_id, exercise)
         if row is None:
-            partner = choose_partner(session, interview, seat.user_id, rule, now)
+            partner = choose_partner(session, interview, seat.user_id, rule)
             if not partner:
                 _no_partner(session, interview, seat.user_id, exercise, rule, now)
                 continue
@@ -181,6 +201,68 @@ def plan_for_interview(session: Session, interview: Interview, now: datetime) ->
         asked.append(row)
     session.flush()
     return asked
+
+
+def replan_leads(session: Session, users: set[str], type_id: int, now: datetime) -> None:
+    """After an interview of the type was cancelled, moved or given to someone else: plan the dry run of
+    each of `users` anew on their interviews of the type still to come, earliest first.
+
+    The earliest one that is a first lead (per exercise) gets the request, reminder and warning; the
+    later ones ask nothing (`has_led`), and a reminder or warning still pending on them is cancelled
+    (dry_run_outbox.obsolete_reason drops any other at send time). So it stays one dry run per person,
+    type and exercise, asked for before their first lead."""
+    if not users:
+        return
+    leading = select(PanelSeat.interview_id).where(
+        PanelSeat.user_id.in_(sorted(users)),
+        PanelSeat.role == PanelRole.LEAD,
+        PanelSeat.declined_at.is_(None),
+    )
+    upcoming = session.scalars(
+        select(Interview)
+        .where(
+            Interview.id.in_(leading),
+            Interview.interview_type_id == type_id,
+            Interview.status == InterviewStatus.SCHEDULED,
+            Interview.starts_at > now,
+        )
+        .order_by(Interview.starts_at, Interview.id)
+    ).all()
+    kind = session.get(InterviewType, type_id)
+    rule = dry_run_rule(kind) if kind is not None else None
+    for interview in upcoming:
+        plan_for_interview(session, interview, now)
+        for seat in lead_seats(interview):
+            exercise = exercise_of(session, seat, rule) if rule is not None else ""
+            if seat.user_id in users and has_led(session, seat.user_id, interview, exercise):
+                cancel_deliveries(session, interview.id, LATER, lead=seat.user_id, kinds=LATER_KINDS)
+
+
+def cancel_deliveries(
+    session: Session,
+    interview_id: int,
+    reason: str,
+    lead: str | None = None,
+    kinds: tuple[DeliveryKind, ...] = KINDS,
+) -> int:
+    """Cancel the pending dry-run rows of an interview (only those about `lead`'s dry run, when given),
+    recording `reason`, before a re-plan of the interview cancels what is left without one."""
+    rows = session.scalars(
+        select(Delivery).where(
+            Delivery.interview_id == interview_id,
+            Delivery.status == DeliveryStatus.PENDING,
+            Delivery.kind.in_(kinds),
+        )
+    ).all()
+    ids = [r.id for r in rows if lead is None or r.payload.get("lead") == lead]
+    if ids:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_(ids))
+            .values(status=DeliveryStatus.CANCELLED, last_error=reason),
+            execution_options={"synchronize_session": "fetch"},
+        )
+    return len(ids)
 
 
 def _still_first(session: Session, row: DryRun, interview: Interview) -> bool:
@@ -241,7 +323,7 @@ def _no_partner(
         else f"nobody else is qualified for {type_name}"
     )
     text = (
-        f":warning: {mention(lead)} leads the *{type_name}* with *{esc(cl.candidate.name)}* on "
+        f":warning: {mention(lead)} leads the *{type_name}* with *{esc_name(cl.candidate.name)}* on "
         f"{slack_date(interview.starts_at)} for the first time and needs a dry run first, but {missing}. "
         "Set the loop's hiring manager or add a qualified interviewer to the type's pool, then reassign "
         "the lead and back; or give the interview to a qualified lead from `/loop status`."
@@ -267,12 +349,12 @@ def dry_run_line(session: Session, seat: PanelSeat, interview: Interview) -> str
     if rule is None:
         return None
     exercise = exercise_of(session, seat, rule)
+    if has_led(session, seat.user_id, interview, exercise):
+        return None  # not their first lead: a rehearsal, done or not, is no news any more
     row = find(session, seat.user_id, interview.interview_type_id, exercise)
     if row is None:
         return None
     if row.status == DryRunStatus.DONE and row.done_at is not None:
-        if has_led(session, seat.user_id, interview, exercise):
-            return None  # an old rehearsal is no news to someone who has led it since
         when = slack_date(row.done_at, "{date_short}")
         return f":white_check_mark: Dry run: done on {when} with {mention(row.partner)}"
     return (

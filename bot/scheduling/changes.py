@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
@@ -17,13 +18,30 @@ from bot.scheduling.assignment import Booking, double_bookings, seat_problem
 from bot.scheduling.lock import hold_scheduling_lock
 from bot.scheduling.requests import MAX_MINUTES, SchedulingError
 from bot.settings import Settings
-from models import Interview, InterviewStatus, InterviewType
+from models import CandidateLoop, Interview, InterviewStatus, InterviewType, PanelRole
 
 log = logging.getLogger("loopbot.scheduling")
 
 
+def load_fresh(session: Session, interview_id: int) -> Interview | None:
+    """The interview, its panel and its loop's other panels as stored now, not as the session may have
+    read them earlier in the transaction: called after the scheduling lock, so a change another
+    transaction committed meanwhile (a reassignment) is seen and not overwritten."""
+    return session.scalar(
+        select(Interview)
+        .where(Interview.id == interview_id)
+        .options(
+            selectinload(Interview.panel),
+            selectinload(Interview.candidate_loop)
+            .selectinload(CandidateLoop.interviews)
+            .selectinload(Interview.panel),
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
 def _scheduled(session: Session, interview_id: int) -> Interview:
-    interview = session.get(Interview, interview_id)
+    interview = load_fresh(session, interview_id)
     if interview is None:
         raise SchedulingError([("interview", f"no interview {interview_id}")])
     if interview.status != InterviewStatus.SCHEDULED:
@@ -105,7 +123,14 @@ def move_interview(
     moved = new_start != interview.starts_at
     interview.starts_at, interview.ends_at = new_start, end
     session.flush()
+    if moved:
+        dry_runs.cancel_deliveries(session, interview.id, "interview moved")
     planner.replan_interview(session, interview, settings, now, moved=moved)
+    # The re-plan cancelled the dry-run rows too: plan them for the new time, and, when the interview
+    # moved past another one its leads lead, on that one instead (it is now their first).
+    dry_runs.plan_for_interview(session, interview, now)
+    leads = {s.user_id for s in dry_runs.lead_seats(interview)}
+    dry_runs.replan_leads(session, leads, interview.interview_type_id, now)
     log.info("scheduling.moved interview=%s by=%s to=%s", interview.id, actor, new_start.isoformat())
     return interview
 
@@ -137,12 +162,17 @@ def reassign_panelist(
     if problem:
         raise SchedulingError([("new_user", problem)])
     _limits(session, "new_user", [new_user], interview.starts_at, settings, interview.id, allow_over_limit)
+    leads = seat.role == PanelRole.LEAD and seat.declined_at is None
     seat.user_id, seat.declined_at = new_user, None
     session.flush()
+    dry_runs.cancel_deliveries(session, interview.id, "no longer leads it", lead=old_user)
     planner.cancel_pending(session, interview_id=interview.id, recipient=old_user)
     planner.replan_interview(session, interview, settings, now, moved=False)
-    # After the re-plan (which cancels what was pending): a new first-time lead is asked for a dry run.
+    # After the re-plan (which cancels what was pending): a new first-time lead is asked for a dry run,
+    # and the old lead's next interview of the type may now be their first.
     dry_runs.plan_for_interview(session, interview, now)
+    if leads:
+        dry_runs.replan_leads(session, {old_user, new_user}, interview.interview_type_id, now)
     planner.notify(
         session,
         recipient=old_user,
@@ -165,9 +195,13 @@ def cancel_interview(
 ) -> Interview:
     """Cancel an interview: nothing pending for it is sent, and its panel is told."""
     interview = _scheduled(session, interview_id)
+    leads = {s.user_id for s in dry_runs.lead_seats(interview)}
     interview.status = InterviewStatus.CANCELLED
     session.flush()
+    dry_runs.cancel_deliveries(session, interview.id, "interview cancelled")
     planner.replan_interview(session, interview, settings, now, moved=False)
+    # The leads' next interview of the type may now be their first: it asks for the dry run instead.
+    dry_runs.replan_leads(session, leads, interview.interview_type_id, now)
     for seat in interview.panel:
         if seat.declined_at is None:
             planner.notify(

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from blocks.ids import ActionId
 from blocks.interviewers.dry_run import parse_swap_value, settled
+from blocks.message import Message
 from blocks.text import mention, slack_date
 from bot.deps import Deps
 from bot.guard import inputs
@@ -23,6 +24,9 @@ log = logging.getLogger("loopbot.interviewers")
 WAITING = (
     ":hourglass: loopbot's database is busy or unreachable, so this is not recorded yet. loopbot keeps "
     "trying for a few minutes and says so here when it is."
+)
+NOT_OURS = (
+    "That button is not one loopbot made: nothing changed. Use the buttons in loopbot's newest message."
 )
 LOST = (
     ":warning: Not recorded: loopbot could not reach its database. Nothing was changed; press the "
@@ -48,12 +52,24 @@ def _settle(client: WebClient, body: dict[str, Any], text: str) -> None:
         )
 
 
+def _replace(client: WebClient, body: dict[str, Any], message: Message) -> None:
+    """Show a fresh warning (a new suggestion, or none) in place of the one whose button was pressed."""
+    channel, ts = _where(body)
+    if channel and ts:
+        client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks_dicts())
+
+
 def handle_dry_run_done(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """'Dry run done': only the partner confirms; the lead is told; pressing it again changes nothing."""
     ack()
     deps: Deps = context["deps"]
-    user, dry_run_id, now = inputs.actor(body), inputs.clicked_id(body), deps.clock.now()
+    user, now = inputs.actor(body), deps.clock.now()
     channel, _ts = _where(body)
+    try:
+        dry_run_id = inputs.clicked_id(body)
+    except inputs.BadInput:
+        reply_privately(client, channel, user, NOT_OURS, [])
+        return
     retry = after_ack(context)
 
     def attempt() -> dry_runs.Confirmation:
@@ -87,7 +103,7 @@ def handle_swap_lead(ack: Ack, body: dict[str, Any], client: WebClient, context:
     action = (body.get("actions") or [{}])[0]
     parsed = parse_swap_value(action.get("value") if isinstance(action, dict) else None)
     if parsed is None:
-        reply_privately(client, channel, user, "That button is not one loopbot made: nothing changed.", [])
+        reply_privately(client, channel, user, NOT_OURS, [])
         return
     interview_id, dry_run_id, suggested = parsed
     retry = after_ack(context)
@@ -100,6 +116,8 @@ def handle_swap_lead(ack: Ack, body: dict[str, Any], client: WebClient, context:
         if result.done:
             _settle(client, body, result.text)
             publish_homes(deps, result.people)
+        elif result.fresh is not None:
+            _replace(client, body, result.fresh)
         reply_privately(client, channel, user, result.text, [])
 
     retry.run(

@@ -62,14 +62,16 @@ class Wired:
         finally:
             dispatcher.close()
 
-    def press(self, user: str, action: str, message: dict[str, Any]) -> None:
-        [value] = [
-            e["value"]
-            for b in message["blocks"]
-            if b.get("block_id") == BlockId.DRY_RUN_ACTIONS
-            for e in b["elements"]
-            if e["action_id"] == action
-        ]
+    def press(self, user: str, action: str, message: dict[str, Any], value: str | None = None) -> None:
+        """Press the button `action` of `message` as `user` (with `value` instead of its own: crafted)."""
+        if value is None:
+            [value] = [
+                e["value"]
+                for b in message["blocks"]
+                if b.get("block_id") == BlockId.DRY_RUN_ACTIONS
+                for e in b["elements"]
+                if e["action_id"] == action
+            ]
         payload = block_actions_payload(
             user,
             action,
@@ -206,3 +208,60 @@ def test_nobody_confirms_the_recruiter_is_warned_and_swaps_to_a_qualified_lead(w
     assert dms(standin, LEAD, "no longer on the")
     assert dms(standin, VETERAN, "Interview prep")
     assert dms(standin, VETERAN, "first time") == []
+
+
+def nth_reply(standin: StandIn, user: str, n: int) -> str:
+    """The text of the n-th ephemeral reply to `user` (from 1), once it has come."""
+    replies = eventually(lambda: standin.ephemerals(user)[n - 1 :])
+    assert replies, f"no reply {n} to {user}"
+    return str(replies[0]["text"])
+
+
+def test_crafted_button_values_get_a_reply_and_change_nothing(wired: Wired) -> None:
+    """Slack signs whatever value a client sends; a crafted one is answered (after the ack), not dropped."""
+    standin = wired.standin
+    wired.tick()
+    [to_partner] = dms(standin, MANAGER, "You are their dry-run partner")
+    for n, value in enumerate(("not-a-number", "0", "99999999999"), start=1):
+        wired.press(MANAGER, ActionId.DRY_RUN_DONE, to_partner, value=value)
+        assert "not one loopbot made" in nth_reply(standin, MANAGER, n), value
+    for n, value in enumerate(("999999999999:1:U0ENGTOKY", f"{wired.interview_id}:0:"), start=1):
+        wired.press(RECRUITER, ActionId.SWAP_LEAD, {**to_partner, "_to": RECRUITER}, value=value)
+        assert "not one loopbot made" in nth_reply(standin, RECRUITER, n), value
+    wired.app.listener_runner.listener_executor.shutdown(wait=True)
+    with wired.factory() as s:
+        assert s.scalars(select(DryRun.status).where(DryRun.user_id == LEAD)).all() == ["requested"]
+
+
+def test_a_suggested_lead_who_got_busy_is_replaced_by_a_fresh_suggestion_not_swapped_in(wired: Wired) -> None:
+    standin = wired.standin
+    wired.tick()
+    wired.clock.set(START - timedelta(hours=24))
+    wired.tick()
+    [warning] = dms(standin, RECRUITER, "has not happened yet")
+    assert "Suggested lead: <@U0ENGTOKY>" in json.dumps(warning["blocks"])
+    # Since the warning, the veteran was booked at the same time for another candidate.
+    with wired.factory.begin() as s:
+        seats = [PanelistIn(user=VETERAN, role=PanelRole.LEAD)]
+        request = ScheduleRequest(
+            candidate="Grace",
+            loop="software-engineer",
+            interviews=[InterviewIn(stage="pairing", start=START, panel=seats)],
+        )
+        schedule_loop(s, request, wired.settings, wired.clock.now())
+
+    wired.press(RECRUITER, ActionId.SWAP_LEAD, warning)
+    [told] = eventually(lambda: standin.ephemerals(RECRUITER))
+    assert "<@U0ENGTOKY> can no longer take it" in told["text"]
+    assert "now suggests <@U0ENGPAIR>" in told["text"]
+    assert eventually(lambda: [c for c in standin.calls_to("chat.update") if c.outcome == "ok"])
+    with wired.factory() as s:  # the reply goes after the commit: nothing is still being written
+        lead = [p.user_id for p in s.get_one(Interview, wired.interview_id).panel if p.role == "lead"]
+        assert lead == [LEAD]
+    # The warning now names the fresh suggestion, who has not led it either; its button swaps to them.
+    [fresh] = [{**m, "_to": RECRUITER} for m in standin.messages(RECRUITER) if m["ts"] == warning["ts"]]
+    assert "Suggested lead: <@U0ENGPAIR> (needs a dry run too)" in json.dumps(fresh["blocks"])
+    wired.press(RECRUITER, ActionId.SWAP_LEAD, fresh)
+    swapped = eventually(lambda: [e for e in standin.ephemerals(RECRUITER) if "Swapped:" in e["text"]])
+    assert swapped
+    assert "<@U0ENGPAIR> now leads" in swapped[0]["text"]

@@ -121,6 +121,30 @@ def test_a_reason_is_required(fresh_engine: Engine) -> None:
     assert qualification(fresh_engine, "U0TIA")[0] == "trainee"
 
 
+def test_the_table_filters_are_refused_before_an_override_instead_of_ignored(fresh_engine: Engine) -> None:
+    seed(fresh_engine)
+    result = cli(fresh_engine, "--pool", "backend", "qualify", "U0TIA", "pairing", "--reason", "Led ten")
+    assert result.exit_code == 1
+    assert last_line(result) == (
+        "loopbot: --pool only filters the table; `qualify` changes USER for TYPE in every pool: nothing "
+        "changed. Run `loopbot interviewers qualify USER TYPE --reason ...` without them."
+    )
+    assert qualification(fresh_engine, "U0TIA")[0] == "trainee"
+    both = cli(
+        fresh_engine,
+        "--pool",
+        "backend",
+        "--type",
+        "pairing",
+        "unqualify",
+        "U0TIA",
+        "pairing",
+        "--reason",
+        "x",
+    )
+    assert last_line(both).startswith("loopbot: --pool and --type only filter the table; `unqualify`")
+
+
 def test_an_email_needs_slack_and_is_looked_up_there(fresh_engine: Engine) -> None:
     seed(fresh_engine)
     offline = cli(fresh_engine, "qualify", "lena@example.com", "pairing", "--reason", "r")

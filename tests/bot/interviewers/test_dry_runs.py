@@ -135,16 +135,21 @@ def test_any_qualified_partner_is_the_least_loaded_other_than_the_lead(session: 
     kind = pairing_type(session, {"before_first_lead": True, "with": "any_qualified"})
     qualify(session, kind, LEAD, OTHER, BUSY)
     cl = candidate_loop(session)
-    # OTHER already interviews twice this week, BUSY once: BUSY rehearses with the new lead.
+    # In the interview's week OTHER interviews twice, BUSY once: BUSY rehearses with the new lead, however
+    # busy they are this week (the rehearsal competes with the interview's week, not with today's).
     for n, day in enumerate((1, 2)):
         led(
             session,
             other_loop(session, f"C{n}", 10 + n),
             kind,
             [(OTHER, "shadow")],
-            NOW + timedelta(days=day),
+            START + timedelta(days=day),
         )
-    led(session, other_loop(session, "C9", 19), kind, [(BUSY, "shadow")], NOW + timedelta(days=1))
+    led(session, other_loop(session, "C9", 19), kind, [(BUSY, "shadow")], START + timedelta(days=1))
+    for n, day in enumerate((1, 2, 3)):
+        led(
+            session, other_loop(session, f"N{n}", 20 + n), kind, [(BUSY, "shadow")], NOW + timedelta(days=day)
+        )
     interview = led(session, cl, kind, [(LEAD, "lead")], START)
     [row] = dry_runs.plan_for_interview(session, interview, NOW)
     assert row.partner == BUSY
@@ -176,6 +181,40 @@ def test_reminder_and_warning_times_inside_the_last_two_days() -> None:
     assert dry_runs.warning_due(NOW - timedelta(hours=1), NOW) is None
 
 
+def test_booked_at_short_notice_no_reminder_and_the_warning_at_once_while_a_swap_can_help() -> None:
+    three = NOW + timedelta(hours=3)
+    assert dry_runs.reminder_due(three, NOW) == NOW + timedelta(hours=1.5)
+    assert dry_runs.warning_due(three, NOW) == NOW + timedelta(hours=2.25)
+    two = NOW + timedelta(hours=2)
+    assert dry_runs.reminder_due(two, NOW) is None
+    assert dry_runs.warning_due(two, NOW) == NOW
+    assert dry_runs.warning_due(NOW + timedelta(minutes=59), NOW) is None
+
+
+def test_a_lead_in_two_hours_gets_the_request_and_the_recruiter_the_warning_now(session: Session) -> None:
+    kind = pairing_type(session)
+    soon = NOW + timedelta(hours=2)
+    interview = led(session, candidate_loop(session), kind, [(LEAD, "lead")], soon)
+    dry_runs.plan_for_interview(session, interview, NOW)
+    assert planned(session, interview) == [
+        (DeliveryKind.DRY_RUN, LEAD, NOW),
+        (DeliveryKind.DRY_RUN, MANAGER, NOW),
+        (DeliveryKind.DRY_RUN_WARNING, RECRUITER, NOW),
+    ]
+    within_the_hour = led(
+        session,
+        other_loop(session, "Grace", 2),
+        pairing_type(session, slug="p2"),
+        [(LEAD, "lead")],
+        NOW + timedelta(minutes=40),
+    )
+    dry_runs.plan_for_interview(session, within_the_hour, NOW)
+    assert [k for k, _, _ in planned(session, within_the_hour)] == [
+        DeliveryKind.DRY_RUN,
+        DeliveryKind.DRY_RUN,
+    ]
+
+
 def test_the_prep_line_says_done_when_and_with_whom_or_what_to_do(session: Session) -> None:
     kind = pairing_type(session)
     interview = led(session, candidate_loop(session), kind, [(LEAD, "lead"), (OTHER, "shadow")], START)
@@ -191,6 +230,16 @@ def test_the_prep_line_says_done_when_and_with_whom_or_what_to_do(session: Sessi
     assert done is not None
     assert "Dry run: done on <!date^" in done
     assert "with <@U0MANAGER>" in done
+
+
+def test_the_prep_line_says_nothing_once_they_have_led_it_rehearsed_or_not(session: Session) -> None:
+    kind = pairing_type(session)
+    first = led(session, candidate_loop(session), kind, [(LEAD, "lead")], START)
+    dry_runs.plan_for_interview(session, first, NOW)  # never confirmed; they lead it all the same
+    second = led(session, other_loop(session, "Grace", 2), kind, [(LEAD, "lead")], START + timedelta(days=7))
+    assert dry_runs.plan_for_interview(session, second, NOW + timedelta(days=8)) == []
+    assert dry_runs.dry_run_line(session, second.panel[0], second) is None
+    assert dry_runs.dry_run_line(session, first.panel[0], first) is not None
 
 
 def test_the_swap_picks_a_free_qualified_lead_off_the_loop_with_the_lowest_load(session: Session) -> None:

@@ -44,15 +44,28 @@ def test_the_warning_names_the_suggested_lead_in_its_swap_button_or_says_what_to
     [button] = actions["elements"]
     assert button["action_id"] == ActionId.SWAP_LEAD
     assert blocks.parse_swap_value(button["value"]) == (interview.id, 5, "U0VETERAN")
+    assert "needs a dry run too" not in text
+    assert "needs no dry run" in text
     nobody = json.dumps(blocks.warning(interview, row(), None).blocks_dicts())
     assert ActionId.SWAP_LEAD not in nobody
     assert "choose a lead yourself" in nobody
+
+
+def test_a_suggested_lead_who_has_not_led_it_either_is_said_to_need_a_dry_run_too() -> None:
+    interview = memory_interview([(LEAD, "lead")])
+    text = json.dumps(blocks.warning(interview, row(), "U0NOVICE1", needs_dry_run=True).blocks_dicts())
+    assert "Suggested lead: <@U0NOVICE1> (needs a dry run too)" in text
+    assert "needs no dry run" not in text
 
 
 def test_swap_values_that_loopbot_did_not_make_are_refused() -> None:
     assert blocks.parse_swap_value("7:5:") == (7, 5, "")
     for bad in ("7:5:<!channel>", "7:x:U1", "", None, 7, "7:5:U0A:extra"):
         assert blocks.parse_swap_value(bad) is None
+    # Ids as bot/guard/inputs.record_id takes them: 1 to 2**31 - 1 (INTEGER columns on PostgreSQL).
+    assert blocks.parse_swap_value("2147483647:1:") == (2147483647, 1, "")
+    for out_of_range in ("999999999999:1:", "2147483648:1:", "1:2147483648:", "0:5:", "7:0:U0ABC"):
+        assert blocks.parse_swap_value(out_of_range) is None
 
 
 def test_a_settled_message_keeps_its_text_and_loses_its_buttons() -> None:
