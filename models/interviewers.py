@@ -2,7 +2,7 @@
 
 Content (`kind: interviewer_pool`) says who is in which pool and their starting state per interview type
 (PoolMember). What people earn later lives in Qualification, TrainingSession, GraduationRequest and DryRun,
-which a content import never erases (docs/interviewers.md).
+which a content import never erases (examples/content/README.md#interviewer-pools-training-and-dry-runs).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import (
@@ -51,6 +51,10 @@ class GraduationStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     NOT_YET = "not_yet"
+    WITHDRAWN = "withdrawn"  # approved too late: no longer a trainee, or no longer ready (reason says)
+
+
+PENDING_ONLY = text("status = 'pending'")
 
 
 class DryRunStatus(StrEnum):
@@ -158,7 +162,18 @@ class GraduationRequest(Base):
     """An approver's one-click decision on a trainee who has met a type's requirements."""
 
     __tablename__ = "graduation_requests"
-    __table_args__ = (Index("ix_graduation_requests_user_type", "user_id", "interview_type_id"),)
+    __table_args__ = (
+        Index("ix_graduation_requests_user_type", "user_id", "interview_type_id"),
+        # At most one pending request per trainee and type, whatever two transactions do at once.
+        Index(
+            "uq_graduation_requests_pending",
+            "user_id",
+            "interview_type_id",
+            unique=True,
+            postgresql_where=PENDING_ONLY,
+            sqlite_where=PENDING_ONLY,
+        ),
+    )
 
     id: Mapped[intpk]
     user_id: Mapped[slack_id]

@@ -16,12 +16,13 @@ from blocks import kit_text as kt
 from blocks import limits
 from blocks.message import Message
 from blocks.scorecard import context, sections
-from blocks.text import esc, mention, slack_date
+from blocks.text import esc, esc_name, mention, slack_date
 from bot.feedback.logic import scale
 from models import Interview, TrainingKind, TrainingSession
 
 KIND_NAMES = {TrainingKind.SHADOW: "shadow", TrainingKind.REVERSE_SHADOW: "reverse shadow"}
 NOTE_CHARS = 600  # each note is cut here: the card is a summary, the full notes are in the scorecard
+MOST_NOTES = 10  # notes shown on a card; the rest are in the qualified interviewer's scorecard
 
 
 def _steps(row: dict[str, Any], order: Mapping[str, int]) -> int:
@@ -38,9 +39,10 @@ def _differed_notes(
         note = str(notes.get(str(q.get("slug")), "") or "").strip()
         if not note or str(q.get("category_key") or "") not in differed:
             continue
-        prompt = limits.truncate(esc(str(q.get("prompt") or q.get("slug") or "")), 200)
+        # Inside *...*: a "*" of the prompt or category would end the bold early (esc_name swaps it).
+        prompt = limits.truncate(esc_name(str(q.get("prompt") or q.get("slug") or "")), 200)
         title = "Backup" if q.get("is_backup") else f"Q{n}"
-        category = esc(str(q.get("category_name") or q.get("category_key")))
+        category = esc_name(str(q.get("category_name") or q.get("category_key")))
         lines.append(f"*{title} ({category}): {prompt}*\n{limits.truncate(esc(note), NOTE_CHARS)}")
     return lines
 
@@ -59,7 +61,7 @@ def calibration_card(
     kind = KIND_NAMES.get(TrainingKind(row.kind), row.kind)
     who, when = mention(row.qualified), slack_date(interview.starts_at, "{date_short_pretty}")
     head = (
-        f":balance_scale: *Calibration: {kt.type_name(interview)}* ({kind}) with "
+        f":scales: *Calibration: {kt.type_name(interview)}* ({kind}) with "
         f"*{kt.candidate_name(interview)}* on {when}, compared with {who}'s scorecard."
     )
     details = [dict(d) for d in row.details]
@@ -77,8 +79,8 @@ def calibration_card(
         )
     else:
         parts.append(
-            f"Same rating in *{row.exact} of {row.compared}* categories; within one step in "
-            f"*{row.close} of {row.compared}*."
+            f"Same rating in *{row.exact} of {row.compared}* categories; close (at most one step apart, "
+            f"on the same side of the scale's middle) in *{row.close} of {row.compared}*."
         )
     if agreed:
         lines = [f"• {esc(str(d['name']))}: both {label(d['trainee'])}" for d in agreed]
@@ -86,14 +88,23 @@ def calibration_card(
     if differed:
         lines = []
         for d in differed:
-            apart = "one step apart" if d["close"] else f"{_steps(d, order)} steps apart"
+            steps = _steps(d, order)
+            if d["close"]:
+                apart = "one step apart"
+            elif steps == 1:
+                apart = "one step apart, across the middle of the scale"
+            else:
+                apart = f"{steps} steps apart"
             lines.append(
                 f"• {esc(str(d['name']))}: you {label(d['trainee'])}, {who} {label(d['qualified'])} ({apart})"
             )
         parts.append("*Where you differed*\n" + "\n".join(lines))
         notes = _differed_notes(details, qualified_kit, qualified_notes)
         if notes:
-            parts.append(f"*{who}'s notes on those questions*\n\n" + "\n\n".join(notes))
+            shown = "\n\n".join(notes[:MOST_NOTES])
+            if len(notes) > MOST_NOTES:
+                shown += f"\n\n_…and {len(notes) - MOST_NOTES} more in {who}'s scorecard in the digest._"
+            parts.append(f"*{who}'s notes on those questions*\n\n" + shown)
     blocks: list[Block] = [b for part in parts for b in sections(part)]
     blocks.append(context(f":chart_with_upwards_trend: {esc(progress_line)}"))
     if len(blocks) > limits.MESSAGE_BLOCKS:

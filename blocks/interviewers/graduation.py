@@ -40,11 +40,16 @@ class NotYetMeta(BaseModel):
     ts: str | None = None
 
 
+def quoted(text: str) -> str:
+    """Escaped text as a mrkdwn quote: every line gets its own ">" (a ">" quotes only its own line)."""
+    return "\n".join(f">{line}" for line in esc(text).splitlines() or [""])
+
+
 def _session_line(row: TrainingSession, when: datetime | None) -> str:
     kind = KIND_NAMES.get(TrainingKind(row.kind), row.kind)
     date = slack_date(when, "{date_short_pretty}") if when else "an earlier date"
     if row.compared:
-        agreement = f"{row.close} of {row.compared} categories within one step, {row.exact} the same"
+        agreement = f"{row.close} of {row.compared} categories close, {row.exact} the same"
     else:
         agreement = "no category rated by both"
     return f"• {kind.capitalize()} on {date} with {mention(row.qualified)}: {agreement}"
@@ -89,7 +94,7 @@ def graduation_request(
             ],
         )
     )
-    text = limits.truncate(f"Graduation: {type_name} interviewer, please decide", 300)
+    text = limits.truncate(f"Graduation: {esc(type_name)} interviewer, please decide", 300)
     limits.check_message(blocks, text)
     return Message(text=text, blocks=blocks)
 
@@ -106,12 +111,17 @@ def decided(
     by = mention(request.decided_by) if request.decided_by else "someone"
     if request.status == GraduationStatus.APPROVED:
         outcome = f":white_check_mark: Approved by {by} on {when}: they are qualified now."
+    elif request.status == GraduationStatus.WITHDRAWN:
+        what = esc(request.reason) or "the request no longer applied"
+        outcome = (
+            f":information_source: Not graduated: when {by} approved on {when}, "
+            f"{mention(request.user_id)} was {what}."
+        )
     else:
-        reason = limits.truncate(esc(request.reason), 1500)
-        outcome = f":seedling: Not yet, said {by} on {when}:\n>{reason}"
+        outcome = f":seedling: Not yet, said {by} on {when}:\n{quoted(limits.truncate(request.reason, 1500))}"
     blocks: list[Block] = [b for part in parts for b in sections(part)]
     blocks.append(context(outcome))
-    text = limits.truncate(f"Graduation: {type_name} interviewer, decided", 300)
+    text = limits.truncate(f"Graduation: {esc(type_name)} interviewer, decided", 300)
     limits.check_message(blocks, text)
     return Message(text=text, blocks=blocks)
 
@@ -121,7 +131,7 @@ def not_yet_modal(request: GraduationRequest, type_name: str, meta: NotYetMeta) 
     return View(
         type="modal",
         callback_id=CallbackId.GRADUATION_NOT_YET,
-        title="Not yet",
+        title="Not yet",  # plain_text, at most 24 characters: no type name, which could be longer
         submit="Send",
         close="Cancel",
         private_metadata=meta.model_dump_json(),

@@ -81,10 +81,16 @@ never takes it away. `loopbot interviewers` shows where everyone stands.
   agreement they need and who confirms (defaults: 2, 1, 0.75, the hiring manager). Trainees write blind
   scorecards like everyone else; theirs are shown in the digest's thread marked as training and never
   counted. Once both the trainee and the qualified lead have submitted, loopbot compares their ratings
-  category by category and sends the trainee a calibration card: where they agreed (exactly, or within
-  one step of the scale), where not, and the lead's notes on those questions. When the sessions are done
+  category by category and sends the trainee a calibration card: where they agreed (exactly, or close:
+  at most one step apart and on the same side of the scale's middle, so "No" against "Yes" is not close,
+  and an odd scale's central level counts as either side), where not, and the lead's notes on those
+  questions. The card waits while the trainee still owes a counted scorecard on the same candidate's
+  loop (the blind rule); their own later edits change nothing, the lead's are compared again. A session
+  with no category rated by both (a "no signal" either side) does not count. When the sessions are done
   and the agreement over the latest ones is at or above the threshold, the approver gets a DM with
-  Approve / Not yet (with a reason); approval makes the trainee qualified.
+  Approve / Not yet (with a reason); approval makes the trainee qualified. A trainee is never their own
+  approver (the recruiter, then the session's lead, is asked instead); with `approver: any_qualified`
+  anyone qualified for the type may decide. After "not yet", loopbot asks again only after a new session.
 - **Dry runs.** A type's `dry_run:` asks a person to rehearse before they first lead it (`per:
   question_set`: before they first lead each exercise), with the hiring manager or a qualified
   interviewer (`with:`). loopbot sends them and their partner the request when they are scheduled, the

@@ -28,7 +28,10 @@ class TrainingRule(Item):
         ge=0,
         le=1,
         description="The share of categories (over the latest required sessions) the trainee must rate "
-        "within one step of the qualified interviewer's rating.",
+        "close to the qualified interviewer's rating: at most one step apart and on the same side of the "
+        "scale's middle (No against Yes is not close; an odd scale's central level counts as "
+        "either side). A category either of them left at no signal is not compared, and a session "
+        "with no category rated by both counts neither as a session nor towards the agreement.",
     )
     approver: Literal["hiring_manager", "any_qualified", "none"] = Field(
         "hiring_manager",

@@ -16,8 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.interviewers import load
-from bot.interviewers.progress import Progress
-from bot.interviewers.rules import training_rule
+from bot.interviewers.progress import Progress, from_sessions
 from models import (
     InterviewerPool,
     InterviewType,
@@ -25,7 +24,6 @@ from models import (
     PoolMember,
     Qualification,
     QualificationSource,
-    TrainingKind,
     TrainingSession,
 )
 
@@ -148,17 +146,7 @@ def _sessions(session: Session, users: Sequence[str]) -> dict[tuple[str, int], l
 
 def progress_of(kind: InterviewType, rows: Sequence[TrainingSession]) -> Progress:
     """The same Progress `bot.interviewers.progress.progress` gives, from sessions already loaded."""
-    rule = training_rule(kind)
-    latest = rows[: rule.sessions]
-    return Progress(
-        type_name=kind.name,
-        rule=rule,
-        shadows=sum(1 for r in rows if r.kind == TrainingKind.SHADOW),
-        reverse_shadows=sum(1 for r in rows if r.kind == TrainingKind.REVERSE_SHADOW),
-        close=sum(r.close for r in latest),
-        exact=sum(r.exact for r in latest),
-        compared=sum(r.compared for r in latest),
-    )
+    return from_sessions(kind, rows)
 
 
 def roster(

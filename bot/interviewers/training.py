@@ -3,7 +3,11 @@
 Both scorecards rate categories on the candidate loop's scale (its rubric snapshot, worst level first).
 A category is compared only when both rated it on that scale: "no signal", a missing rating or a level
 the scale does not know on either side leaves it out, so saying nothing never counts for or against.
-"Close" means at most one step apart, so an exact match is close too.
+"Close" means at most one step apart AND on the same side of the scale's middle, so an exact match is
+close too but "No" against "Yes" is not: one step across the hire line is a disagreement that matters
+(on a 2-level scale, opposite ratings are never close). An even scale's middle lies between its two
+central levels; an odd scale's central level (e.g. "Mixed" of five) leans neither way, so it is on both
+sides: one step from it in either direction is close.
 """
 
 from __future__ import annotations
@@ -63,6 +67,19 @@ def scale_keys(rubric: Mapping[str, Any]) -> list[str]:
     return [str(level["key"]) for level in rubric.get("scale") or []]
 
 
+def same_side(size: int, a: int, b: int) -> bool:
+    """Whether levels `a` and `b` (0 = worst) of a `size`-level scale are on the same side of its middle."""
+    half, odd = divmod(size, 2)
+    if odd and half in (a, b):
+        return True  # the central level of an odd scale is on both sides
+    return (a < half) == (b < half)
+
+
+def close(size: int, a: int, b: int) -> bool:
+    """At most one step apart and on the same side of the middle (exact is close)."""
+    return abs(a - b) <= 1 and same_side(size, a, b)
+
+
 def compare(
     scale: Sequence[str],
     names: Mapping[str, str],
@@ -81,6 +98,6 @@ def compare(
         mine, theirs = str(trainee.get(key, "")), str(qualified.get(key, ""))
         if mine not in step or theirs not in step:
             continue
-        apart = abs(step[mine] - step[theirs])
-        found.append(Agreement(key, names.get(key, key), mine, theirs, apart == 0, apart <= 1))
+        a, b = step[mine], step[theirs]
+        found.append(Agreement(key, names.get(key, key), mine, theirs, a == b, close(len(scale), a, b)))
     return Comparison(tuple(found))

@@ -2,6 +2,10 @@
 
 CALIBRATION renders a trainee's card from the TrainingSession and the qualified interviewer's current
 notes; GRADUATION the approver's DM from current progress. Both decide relevance from current state.
+
+A card whose trainee owes a counted scorecard on the candidate loop by the time it is sent (the blind
+rule) is cancelled with calibration.HELD as its reason; calibration.py plans it again under the same
+key when the trainee's next submission lets them see feedback (see that module for why cancel).
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from sqlalchemy.orm import Session
 from blocks.interviewers.calibration import calibration_card
 from blocks.interviewers.graduation import graduation_request
 from bot.delivery.rendered import Part, Rendered
+from bot.feedback.blind import can_see_feedback
 from bot.interviewers import roster
+from bot.interviewers.calibration import HELD
 from bot.interviewers.outbox_types import Obsolete, Renderer
 from bot.interviewers.progress import progress
 from models import (
@@ -66,6 +72,9 @@ def _calibration_obsolete(session: Session, row: Delivery) -> str | None:
         return "training session deleted"
     if len(_submitted(session, ts.interview_id, [ts.trainee, ts.qualified])) < 2:
         return "both scorecards are no longer submitted"  # never show one before both are in
+    interview = session.get(Interview, ts.interview_id)
+    if interview is None or not can_see_feedback(session, interview.candidate_loop_id, ts.trainee):
+        return HELD
     return None
 
 

@@ -1,8 +1,9 @@
 """Listeners for the interviewer program's training: the approver's Approve / Not yet on a graduation DM.
 
-Only the request's approver decides; anyone else is told who does. Decisions are written after the ack
-(retried if the database is unavailable) and are idempotent: a second click changes nothing and the DM
-shows the decision already made.
+Only the request's approver decides (with `approver: any_qualified`, anyone qualified for the type), and
+never the trainee; anyone else is told who does. Decisions are written after the ack (retried if the
+database is unavailable) and are idempotent: a second click changes nothing and the DM shows the
+decision already made.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from blocks.feedback import message_view
 from blocks.ids import ActionId, BlockId, CallbackId
-from blocks.interviewers.graduation import NotYetMeta, decided, not_yet_modal
+from blocks.interviewers.graduation import REASON_MAX, NotYetMeta, decided, not_yet_modal
 from blocks.message import Message
 from bot.deps import Deps
 from bot.guard import inputs
@@ -44,6 +46,15 @@ DECISION_LOST = (
     ":warning: Your graduation decision was not recorded: loopbot could not reach its database. "
     "Press the button again in a few minutes."
 )
+
+
+@dataclass
+class _Asked:
+    """What "Not yet" found: the request to ask a reason for, or why the user may not decide."""
+
+    request: GraduationRequest | None = None
+    type_name: str = ""
+    refused: str | None = None
 
 
 @dataclass
@@ -74,8 +85,12 @@ def _show_decision(
         return decided(request, kind.name, line, sessions_of(s, request.user_id, kind.id))
 
     message = read_or(deps, read, None)
-    if message is not None:
+    if message is None:
+        return
+    try:
         client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks_dicts())
+    except SlackApiError as exc:  # the decision is recorded; only its display in the DM is stale
+        log.warning("graduation.dm_update_failed request=%s error=%s", request_id, exc.response.get("error"))
 
 
 def _decide(
@@ -104,10 +119,17 @@ def _decide(
             return
         assert outcome.decision is not None
         d = outcome.decision
-        log.info("graduation.%s request=%s user=%s changed=%s", what, d.request.id, user, d.changed)
+        log.info(
+            "graduation.%s request=%s user=%s changed=%s status=%s",
+            what,
+            d.request.id,
+            user,
+            d.changed,
+            d.request.status,
+        )
+        if d.changed:  # the trainee's and the approver's homes show training progress; first, so a
+            publish_homes(deps, [d.request.user_id, user])  # failed chat.update cannot skip it
         _show_decision(client, deps, d.request.id, channel, ts)
-        if d.changed:  # the trainee's and the approver's homes show training progress
-            publish_homes(deps, [d.request.user_id, user])
 
     def tell(text: str) -> None:
         reply_privately(client, channel, user, text, [])
@@ -139,27 +161,25 @@ def handle_not_yet_graduation(
     user, request_id = inputs.actor(body), inputs.clicked_id(body)
     channel, ts = _where(body)
 
-    def read(s: Session) -> tuple[GraduationRequest, str] | None:
+    def read(s: Session) -> _Asked:
         request = s.get(GraduationRequest, request_id)
         if request is None:
-            return None
+            return _Asked(refused=graduation.GONE)
+        kind = s.get_one(InterviewType, request.interview_type_id)
+        refused = graduation.why_not_decide(s, request, kind, user)
+        if refused is None and request.status != GraduationStatus.PENDING:
+            refused = "This graduation was already decided: nothing to change."
         s.expunge(request)
-        return request, s.get_one(InterviewType, request.interview_type_id).name
+        return _Asked(request=request, type_name=kind.name, refused=refused)
 
     found = read_or(deps, read, None)
     if found is None:
         open_view(client, body, message_view("Not yet", UNREACHABLE))
         return
-    request, type_name = found
-    if user != request.approver:
-        text = graduation.refusal(request, type_name)
-        reply_privately(client, channel, user, text, [])
+    if found.refused is not None or found.request is None:
+        reply_privately(client, channel, user, found.refused or graduation.GONE, [])
         return
-    if request.status != GraduationStatus.PENDING:
-        reply_privately(
-            client, channel, user, "You already decided on this graduation: nothing to change.", []
-        )
-        return
+    request, type_name = found.request, found.type_name
     meta = NotYetMeta(request_id=request.id, channel=channel, ts=ts)
     open_view(client, body, not_yet_modal(request, type_name, meta))
 
@@ -175,7 +195,7 @@ def handle_not_yet_submission(
     user = inputs.actor(body)
     values = inputs.state_values(view)
     field = (values.get(BlockId.GRADUATION_REASON) or {}).get(ActionId.GRADUATION_REASON_FIELD) or {}
-    reason = inputs.text(field.get("value"), inputs.TEXT_MAX, "reason").strip()
+    reason = inputs.text(field.get("value"), REASON_MAX, "reason").strip()
     if not reason:
         ack(response_action="errors", errors={BlockId.GRADUATION_REASON: EMPTY_REASON})
         return

@@ -25,6 +25,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 EMPTY = sa.text("'{}'")
+PENDING_ONLY = sa.text("status = 'pending'")  # one pending graduation request per trainee and type
 
 
 def upgrade() -> None:
@@ -61,6 +62,13 @@ def upgrade() -> None:
     with op.batch_alter_table("graduation_requests", schema=None) as batch_op:
         batch_op.create_index(
             "ix_graduation_requests_user_type", ["user_id", "interview_type_id"], unique=False
+        )
+        batch_op.create_index(
+            "uq_graduation_requests_pending",
+            ["user_id", "interview_type_id"],
+            unique=True,
+            postgresql_where=PENDING_ONLY,
+            sqlite_where=PENDING_ONLY,
         )
 
     op.create_table(
@@ -245,6 +253,7 @@ def downgrade() -> None:
 
     op.drop_table("pool_members")
     with op.batch_alter_table("graduation_requests", schema=None) as batch_op:
+        batch_op.drop_index("uq_graduation_requests_pending")
         batch_op.drop_index("ix_graduation_requests_user_type")
 
     op.drop_table("graduation_requests")

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from blocks.ids import ActionId, BlockId
+from blocks.interviewers.graduation import REASON_MAX
 from bot.app import create_app
 from bot.clock import FakeClock
 from bot.content.importer import import_bundle
@@ -129,7 +130,11 @@ def session_pair(p: Program, standin: StandIn, n: int) -> dict[str, Any]:
     """Interview n: the trainee scores first (no card yet), then the lead; returns the card."""
     p.clock.set(DAY + timedelta(days=7 * n, hours=1, minutes=5))
     before = len(dms(standin, TRAINEE, "Calibration"))
-    trainee_ratings = {"rating__design": "no", "rating__pairing": "yes", "recommendation": "strong_no"}
+    trainee_ratings = {
+        "rating__design": "strong_yes",
+        "rating__pairing": "yes",
+        "recommendation": "strong_no",
+    }
     score(p, standin, n, TRAINEE, trainee_ratings)
     deliver(p, standin)
     assert len(dms(standin, TRAINEE, "Calibration")) == before  # never before both have submitted
@@ -146,7 +151,7 @@ def train(p: Program, standin: StandIn) -> dict[str, Any]:
     for n in range(3):
         card = text_of(session_pair(p, standin, n))
         assert "Working together: both *Yes*" in card
-        assert f"Building systems: you *No*, <@{QUALIFIED}> *Yes* (one step apart)" in card
+        assert f"Building systems: you *Strong Yes*, <@{QUALIFIED}> *Yes* (one step apart)" in card
         assert DIFFERED_NOTE in card
         assert "Talked through every step." not in card  # they agreed on that category
         assert SUMMARY not in card  # nothing else of the qualified interviewer's scorecard
@@ -265,3 +270,68 @@ def test_only_the_approver_decides_and_trainee_scorecards_are_not_tallied(
     replies = [text_of(m) for m in channel if m not in mains and f"<@{TRAINEE}>" in text_of(m)]
     assert len(replies) == 3
     assert all("not counted" in r for r in replies), replies[0]  # marked as not counted, whatever the words
+
+
+def test_the_trainee_cannot_decide_on_their_own_graduation(program: Program, standin: StandIn) -> None:
+    p = program
+    dm = train(p, standin)
+    press(p, standin, TRAINEE, ActionId.APPROVE_GRADUATION, dm)
+    [refusal] = eventually(lambda: standin.ephemerals(TRAINEE))
+    assert "You cannot decide on your own graduation" in refusal["text"]
+    press(p, standin, TRAINEE, ActionId.NOT_YET_GRADUATION, dm)
+    assert eventually(lambda: len(standin.ephemerals(TRAINEE)) == 2)
+    assert "You cannot decide on your own graduation" in standin.ephemerals(TRAINEE)[1]["text"]
+    assert all(v["callback_id"] != "graduation_not_yet_modal" for v in standin.modal_stack(TRAINEE))
+    assert the_request(p).status == "pending"
+    assert qualification(p) == ("trainee", "content")
+
+
+def test_a_request_that_no_longer_exists_says_so(program: Program, standin: StandIn) -> None:
+    p = program
+    for n, action in enumerate((ActionId.NOT_YET_GRADUATION, ActionId.APPROVE_GRADUATION), start=1):
+        click(p.app, standin, HIRING_MANAGER, action, "999999")
+        assert eventually(lambda: len(standin.ephemerals(HIRING_MANAGER)) >= n)  # noqa: B023 - awaited here
+        told = standin.ephemerals(HIRING_MANAGER)[n - 1]
+        assert told["text"] == "This graduation request no longer exists: nothing to decide."
+    assert standin.calls_to("views.open") == []  # not the "database unreachable" modal
+
+
+def test_a_failed_dm_update_still_refreshes_the_homes(program: Program, standin: StandIn) -> None:
+    p = program
+    dm = train(p, standin)
+    before = len(standin.calls_to("views.publish"))
+    # chat.update answers message_not_found when the DM was deleted
+    # (https://api.slack.com/methods/chat.update#errors); the decision stands all the same.
+    standin.inject_error("chat.update", "message_not_found")
+    press(p, standin, HIRING_MANAGER, ActionId.APPROVE_GRADUATION, dm)
+    assert eventually(lambda: qualification(p) == ("qualified", "graduated"))
+
+    def published() -> set[str]:
+        calls = standin.calls_to("views.publish")[before:]
+        return {c.args["user_id"] for c in calls if c.outcome == "ok"}
+
+    assert eventually(lambda: published() >= {TRAINEE, HIRING_MANAGER})
+    assert eventually(lambda: [c.outcome for c in standin.calls_to("chat.update")] == ["message_not_found"])
+
+
+def test_the_reason_is_held_to_the_modal_s_limit(program: Program, standin: StandIn) -> None:
+    p = program
+    dm = train(p, standin)
+    press(p, standin, HIRING_MANAGER, ActionId.NOT_YET_GRADUATION, dm)
+    [view] = eventually(lambda: standin.modal_stack(HIRING_MANAGER))
+    [field] = [b for b in view["blocks"] if b.get("block_id") == BlockId.GRADUATION_REASON]
+    assert field["element"]["max_length"] == REASON_MAX
+
+    def send(reason: str) -> int:
+        state = filled(view, {BlockId.GRADUATION_REASON: reason})
+        return p.app.dispatch(
+            request(interaction_body(view_submission_payload(HIRING_MANAGER, state)))
+        ).status
+
+    assert send("x" * (REASON_MAX + 1)) == 400  # more than the modal lets anyone type: refused
+    assert the_request(p).status == "pending"
+    assert send("Ask why first.\nThen listen.\n" + "x" * (REASON_MAX - 30)) == 200
+    assert eventually(lambda: the_request(p).status == "not_yet")
+    deliver(p, standin)
+    told = json.dumps(standin.messages(dm_id(TRAINEE)))
+    assert ">Ask why first.\\n>Then listen.\\n>x" in told

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,12 +14,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.delivery.relevance import obsolete_reason
 from bot.delivery.render import render
 from bot.feedback import service as svc
+from bot.feedback.blind import can_see_feedback
 from bot.feedback.logic import FeedbackForm
+from bot.home.queries import DEFAULT_LIMITS, my_interviewing
 from bot.interviewers import graduation
+from bot.interviewers.calibration import HELD
 from bot.interviewers.graduation import GraduationRefused
+from bot.interviewers.progress import progress
 from models import (
+    CandidateLoop,
     Delivery,
     DeliveryKind,
+    DeliveryStatus,
     Feedback,
     GraduationRequest,
     Interview,
@@ -65,11 +72,12 @@ def make_interview(
     return i
 
 
-def another(s: Session, first: Interview, role: str, days: int) -> Interview:
-    """One more interview of the same type and candidate loop, days later, with the same people."""
+def another(s: Session, first: Interview, role: str, days: int, cl: CandidateLoop | None = None) -> Interview:
+    """One more interview of the same type, days later, with the same people (on `cl`, by default
+    the same candidate loop)."""
     start = first.starts_at + timedelta(days=days)
     i = Interview(
-        candidate_loop_id=first.candidate_loop_id,
+        candidate_loop_id=cl.id if cl else first.candidate_loop_id,
         stage_key=first.stage_key,
         interview_type_id=first.interview_type_id,
         starts_at=start,
@@ -138,7 +146,9 @@ def test_an_edit_updates_the_numbers_and_plans_no_second_card(session_factory: s
         i = make_interview(s)
     submit(session_factory, i.id, TRAINEE, form("yes", "no"), AFTER)
     submit(session_factory, i.id, QUALIFIED, form("yes", "strong_yes"), AFTER)
-    submit(session_factory, i.id, QUALIFIED, form("yes", "yes", summary=SUMMARY + " Edited."), AFTER)
+    [ts] = sessions(session_factory)
+    assert (ts.exact, ts.close, ts.compared) == (1, 1, 2)
+    submit(session_factory, i.id, QUALIFIED, form("yes", "strong_no", summary=SUMMARY + " Edited."), AFTER)
     [ts] = sessions(session_factory)
     assert (ts.exact, ts.close, ts.compared) == (1, 2, 2)
     assert len(rows(session_factory, DeliveryKind.CALIBRATION)) == 1
@@ -192,7 +202,8 @@ def test_the_card_shows_agreement_and_only_the_qualified_notes_where_they_differ
     assert rendered.channel == TRAINEE
     [part] = rendered.parts
     text = str([b.to_dict() for b in part.message.blocks])
-    assert "Same rating in *1 of 2* categories; within one step in *1 of 2*" in text
+    assert "Same rating in *1 of 2* categories; close (at most one step apart, on the same side" in text
+    assert "middle) in *1 of 2*" in text
     assert "Ability to learn and teach: both *Yes*" in text
     assert f"Building systems: you *Strong No*, <@{QUALIFIED}> *Yes* (2 steps apart)" in text
     assert "Clear design, weak on back-pressure" in text
@@ -371,3 +382,143 @@ def test_concurrent_submissions_of_trainee_and_lead_compare_once(
         assert s.scalar(select(func.count()).select_from(TrainingSession)) == 1
         kinds = s.scalars(select(Delivery.kind).where(Delivery.kind == DeliveryKind.CALIBRATION)).all()
         assert kinds == [DeliveryKind.CALIBRATION]
+
+
+def test_the_trainee_s_edits_after_the_comparison_count_for_nothing(
+    session_factory: sessionmaker[Session],
+) -> None:
+    """Once the card could show the lead's ratings, editing one's own scorecard to match them must not
+    improve the agreement; the lead's later edit is compared with the trainee's card as it was."""
+    with session_factory.begin() as s:
+        first = make_interview(s, training=QUICK)
+        second = another(s, first, "reverse_shadow", days=3)
+        ids = [first.id, second.id]
+    for n, interview_id in enumerate(ids):
+        at = AFTER + timedelta(days=3 * n)
+        submit(session_factory, interview_id, TRAINEE, form("strong_no", "strong_yes"), at)
+        submit(session_factory, interview_id, QUALIFIED, form("yes", "no"), at)
+    assert [(t.exact, t.close, t.compared) for t in sessions(session_factory)] == [(0, 0, 2), (0, 0, 2)]
+    for n, interview_id in enumerate(ids):  # the trainee copies the lead's ratings
+        submit(
+            session_factory, interview_id, TRAINEE, form("yes", "no"), AFTER + timedelta(days=3 * n, hours=1)
+        )
+    assert [(t.exact, t.close, t.compared) for t in sessions(session_factory)] == [(0, 0, 2), (0, 0, 2)]
+    assert requests(session_factory) == []
+    # The lead moves "learn" to Strong No: compared with the trainee's Strong No as first submitted.
+    submit(session_factory, ids[0], QUALIFIED, form("strong_no", "no"), AFTER + timedelta(hours=2))
+    first_session = sessions(session_factory)[0]
+    assert (first_session.exact, first_session.close) == (1, 1)
+    assert [d["trainee"] for d in first_session.details] == ["strong_no", "strong_yes"]
+
+
+def owes_elsewhere(s: Session) -> tuple[Interview, Interview]:
+    """Interview A where TRAINEE shadows, and B on the same candidate loop where they hold a counted
+    interviewer seat (B happened earlier; they have not submitted it)."""
+    a = make_interview(s)
+    b = another(s, a, "interviewer", days=0)
+    b.starts_at, b.ends_at = a.starts_at - timedelta(hours=3), a.starts_at - timedelta(hours=2)
+    s.flush()
+    return a, b
+
+
+def test_the_card_waits_while_the_trainee_owes_a_counted_scorecard_on_the_loop(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory.begin() as s:
+        a, b = owes_elsewhere(s)
+        a_id, b_id, cl_id, type_id = a.id, b.id, a.candidate_loop_id, a.interview_type_id
+    submit(session_factory, a_id, TRAINEE, form("yes", "no"), AFTER)
+    submit(
+        session_factory, a_id, QUALIFIED, form("strong_yes", "strong_yes", {"q-build": "LEAD NOTE"}), AFTER
+    )
+    with session_factory() as s:
+        assert not can_see_feedback(s, cl_id, TRAINEE)
+        # Nothing recorded, so no number anywhere gives the comparison away: not progress, not the
+        # App Home's roster line.
+        kind = s.get_one(InterviewType, type_id)
+        assert (progress(s, TRAINEE, kind).shadows, progress(s, TRAINEE, kind).compared) == (0, 0)
+        mine = my_interviewing(s, TRAINEE, AFTER, DEFAULT_LIMITS)
+        assert mine is not None
+        assert [(p.shadows, p.compared) for p in mine.training] == [(0, 0)]
+    assert sessions(session_factory) == []
+    assert rows(session_factory, DeliveryKind.CALIBRATION) == []
+
+    # The trainee submits the interview they owed: the held comparison is recorded and its card sent.
+    submit(session_factory, b_id, TRAINEE, form("no", "no"), AFTER + timedelta(hours=1))
+    [ts] = sessions(session_factory)
+    assert (ts.interview_id, ts.exact, ts.close, ts.compared) == (a_id, 0, 1, 2)
+    [card] = rows(session_factory, DeliveryKind.CALIBRATION)
+    with session_factory() as s:
+        row = s.get_one(Delivery, card.id)
+        assert obsolete_reason(s, row) is None
+        text = str([blk.to_dict() for blk in render(s, row, AFTER).parts[0].message.blocks])
+    assert "LEAD NOTE" in text
+
+
+def test_a_card_is_held_at_send_time_and_planned_again_once_the_trainee_may_see(
+    session_factory: sessionmaker[Session],
+) -> None:
+    with session_factory.begin() as s:
+        a = make_interview(s)
+        a_id = a.id
+    submit(session_factory, a_id, TRAINEE, form("yes", "no"), AFTER)
+    submit(session_factory, a_id, QUALIFIED, form("yes", "no"), AFTER)
+    with session_factory.begin() as s:  # before the card goes out, they are put on a later interview
+        later = another(s, s.get_one(Interview, a_id), "interviewer", days=2)
+        later_id = later.id
+        [row] = s.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.CALIBRATION))
+        assert obsolete_reason(s, row) == HELD
+        row.status, row.last_error = DeliveryStatus.CANCELLED, HELD  # what the dispatcher does with it
+    submit(session_factory, later_id, TRAINEE, form("no", "no"), AFTER + timedelta(days=2, hours=2))
+    [row] = rows(session_factory, DeliveryKind.CALIBRATION)
+    assert row.status == DeliveryStatus.PENDING
+    with session_factory() as s:
+        assert obsolete_reason(s, s.get_one(Delivery, row.id)) is None
+
+
+def test_a_lead_who_is_no_longer_qualified_is_not_compared_with(
+    session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    with session_factory.begin() as s:
+        i = make_interview(s)
+        s.scalars(select(Qualification).where(Qualification.user_id == QUALIFIED)).one().state = "trainee"
+    submit(session_factory, i.id, TRAINEE, form("yes", "no"), AFTER)
+    with caplog.at_level(logging.INFO, logger="loopbot.interviewers"):
+        submit(session_factory, i.id, QUALIFIED, form("yes", "no"), AFTER)
+    assert sessions(session_factory) == []
+    assert "reason=lead_not_qualified" in caplog.text
+
+
+def test_a_session_with_no_category_compared_does_not_count(session_factory: sessionmaker[Session]) -> None:
+    with session_factory.begin() as s:
+        i = make_interview(s, training=QUICK)
+        type_id = i.interview_type_id
+    submit(session_factory, i.id, TRAINEE, form("no_signal", "no_signal"), AFTER)
+    submit(session_factory, i.id, QUALIFIED, form("yes", "no"), AFTER)
+    [ts] = sessions(session_factory)
+    assert ts.compared == 0  # recorded, and the card says it adds nothing
+    with session_factory() as s:
+        p = progress(s, TRAINEE, s.get_one(InterviewType, type_id))
+    assert (p.shadows, p.compared, p.ready) == (0, 0, False)
+
+
+def test_the_card_shows_ten_notes_at_most_and_neutralises_stars_in_prompts(
+    session_factory: sessionmaker[Session],
+) -> None:
+    many = kit("set-big", [kit_question(f"q{n}", "build", prompt=f"Why *{n}* queues?") for n in range(14)])
+    with session_factory.begin() as s:
+        i = make_interview(s)
+        for seat in i.panel:
+            seat.kit = many
+    submit(session_factory, i.id, TRAINEE, form("yes", "strong_no"), AFTER)
+    submit(
+        session_factory, i.id, QUALIFIED, form("yes", "yes", {f"q{n}": f"note {n}" for n in range(14)}), AFTER
+    )
+    with session_factory() as s:
+        [row] = s.scalars(select(Delivery).where(Delivery.kind == DeliveryKind.CALIBRATION))
+        text = str([blk.to_dict() for blk in render(s, row, AFTER).parts[0].message.blocks])
+    assert "note 9" in text
+    assert "note 10" not in text
+    assert f"…and 4 more in <@{QUALIFIED}>'s scorecard in the digest." in text
+    assert "Why ∗0∗ queues?" in text
+    assert "*0*" not in text

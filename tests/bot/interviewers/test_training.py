@@ -78,7 +78,35 @@ def test_a_scorecard_agrees_exactly_with_itself(card: dict[str, str]) -> None:
 
 
 @given(st.sampled_from(LEVELS), st.sampled_from(LEVELS))
-def test_close_means_at_most_one_step(mine: str, theirs: str) -> None:
+def test_close_means_at_most_one_step_on_the_same_side_of_the_hire_line(mine: str, theirs: str) -> None:
     [c] = compare(LEVELS, NAMES, {"learn": mine}, {"learn": theirs}).categories
     assert c.exact == (mine == theirs)
-    assert c.close == (abs(LEVELS.index(mine) - LEVELS.index(theirs)) <= 1)
+    hire = {"yes", "strong_yes"}
+    assert c.close == (
+        abs(LEVELS.index(mine) - LEVELS.index(theirs)) <= 1 and (mine in hire) == (theirs in hire)
+    )
+
+
+def closeness(scale: list[str], mine: str, theirs: str) -> tuple[bool, bool]:
+    [c] = compare(scale, {"a": "A"}, {"a": mine}, {"a": theirs}).categories
+    return c.exact, c.close
+
+
+def test_on_a_two_level_scale_opposite_ratings_are_not_close() -> None:
+    assert closeness(["no", "yes"], "no", "yes") == (False, False)
+    assert closeness(["no", "yes"], "yes", "no") == (False, False)
+    assert closeness(["no", "yes"], "yes", "yes") == (True, True)
+
+
+def test_on_a_four_level_scale_no_against_yes_crosses_the_middle() -> None:
+    assert closeness(LEVELS, "no", "yes") == (False, False)
+    assert closeness(LEVELS, "strong_no", "no") == (False, True)
+    assert closeness(LEVELS, "yes", "strong_yes") == (False, True)
+
+
+def test_on_a_five_level_scale_the_central_level_is_close_to_both_neighbours() -> None:
+    five = ["strong_no", "no", "mixed", "yes", "strong_yes"]
+    assert closeness(five, "mixed", "yes") == (False, True)
+    assert closeness(five, "no", "mixed") == (False, True)
+    assert closeness(five, "no", "yes") == (False, False)  # two steps
+    assert closeness(five, "strong_no", "no") == (False, True)
