@@ -31,12 +31,21 @@ from bot.clock import FakeClock
 from bot.content.importer import import_bundle
 from bot.content.loader import load_content
 from bot.delivery.dispatcher import Dispatcher
+from bot.interviewers.suggest import Taken, Wanted, suggest_panel
 from bot.scheduling import InterviewIn, PanelistIn, ScheduleRequest, schedule_loop
 from bot.settings import Settings
 from bot.standin import StandIn, dm_id
 from bot.standin.signing import interaction_body, view_submission_payload
 from bot.standin.workspace import default_workspace
-from models import GraduationRequest, PanelRole, Qualification, QualificationEvent, TrainingSession
+from models import (
+    GraduationRequest,
+    InterviewType,
+    Loop,
+    PanelRole,
+    Qualification,
+    QualificationEvent,
+    TrainingSession,
+)
 from tests.support.interviewer_content import (
     CHANNEL,
     HIRING_MANAGER,
@@ -45,6 +54,7 @@ from tests.support.interviewer_content import (
     RECRUITER,
     STAGE,
     TRAINEE,
+    TYPE,
     write_content,
 )
 from tests.support.slack_payloads import SECRET, LoopData, close_homes, complete_answers, filled
@@ -193,6 +203,7 @@ def test_a_trainee_graduates_on_agreement_after_the_hiring_manager_approves(
     with p.factory() as s:
         assert [t.kind for t in s.scalars(select(TrainingSession).order_by(TrainingSession.id))] == ROLES
     assert qualification(p) == ("trainee", "content")
+    assert lead_suggested(p) is None  # a trainee is never suggested to lead
 
     press(p, standin, HIRING_MANAGER, ActionId.APPROVE_GRADUATION, dm)
     assert eventually(lambda: qualification(p) == ("qualified", "graduated"))
@@ -211,6 +222,21 @@ def test_a_trainee_graduates_on_agreement_after_the_hiring_manager_approves(
         standin.messages(dm_id(TRAINEE))
     )
     assert f"<@{TRAINEE}> graduated" in json.dumps(standin.messages(dm_id(RECRUITER)))
+    # Graduated, they are suggested to lead the next candidate's pairing (the other qualified
+    # interviewer is already on that candidate's loop, so the lead seat is theirs or nobody's).
+    assert lead_suggested(p) == TRAINEE
+
+
+def lead_suggested(p: Program) -> str | None:
+    start = DAY + timedelta(days=28)  # a week after the last session
+    with p.factory() as s:
+        kind = s.scalars(select(InterviewType).where(InterviewType.slug == TYPE)).one()
+        loop = s.scalars(select(Loop).where(Loop.slug == LOOP)).one()
+        wanted = Wanted(kind, loop.id, STAGE, start, start + timedelta(hours=1))
+        already = [Taken(QUALIFIED, start - timedelta(hours=3), start - timedelta(hours=2))]
+        found = suggest_panel(s, wanted, already, p.settings.weekly_limit, p.settings.daily_limit)
+        picks = found.picks
+    return next((pick.user for pick in picks if pick.role == PanelRole.LEAD), None)
 
 
 def test_not_yet_asks_for_a_reason_and_tells_the_trainee(program: Program, standin: StandIn) -> None:
