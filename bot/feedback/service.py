@@ -256,6 +256,7 @@ def decline(session: Session, interview_id: int, user: str, now: datetime) -> bo
     seat.declined_at = now
     planner.cancel_pending(session, interview_id=interview_id, recipient=user)
     cl = interview.candidate_loop
+    calibration.after_seat_change(session, cl, now)
     text = (
         f":warning: {mention(user)} ({kt.role_name(seat.role).lower()}) can't make the "
         f"{kt.what(interview)} on "

@@ -127,7 +127,20 @@ def _lock(session: Session, interview_ids: list[int]) -> None:
 def after_submit(session: Session, feedback: Feedback, interview: Interview, now: datetime) -> None:
     """Compare every trainee seat of the candidate loop with its lead once both scorecards are in and
     the trainee may see feedback; follow a lead's edit; plan cards that were held back."""
-    cl = interview.candidate_loop
+    _follow(session, interview.candidate_loop, now, edited=feedback.id, actor=feedback.interviewer)
+
+
+def after_seat_change(session: Session, cl: CandidateLoop, now: datetime) -> None:
+    """After a seat was declined or an interview cancelled on the loop: a trainee who owed that scorecard
+    may see feedback now, so comparisons and cards held back for them go ahead."""
+    _follow(session, cl, now, edited=None, actor=None)
+
+
+def _follow(
+    session: Session, cl: CandidateLoop, now: datetime, edited: int | None, actor: str | None
+) -> None:
+    """`edited`: the scorecard just submitted, if any; `actor`: whose action this is (None: anyone's
+    held cards may be released; `_release` checks the blind rule itself)."""
     pairings = _pairings(session, cl)
     if not pairings:
         return
@@ -157,10 +170,10 @@ def after_submit(session: Session, feedback: Feedback, interview: Interview, now
             row = _session_of(session, p.interview.id, seat.user_id)
             if row is None:
                 row = _first(session, p, seat, mine, qualified, now)
-            elif feedback.id == qualified.id and row.qualified == p.lead.user_id:
+            elif edited == qualified.id and row.qualified == p.lead.user_id:
                 row = _lead_edit(session, p, seat, row, mine, qualified)
             else:  # the trainee's edit changes nothing; their submission may free a held card
-                if feedback.interviewer == seat.user_id:
+                if actor is None or actor == seat.user_id:
                     _release(session, cl, row, now)
                 row = None
             if row is not None:

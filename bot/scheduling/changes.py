@@ -12,7 +12,7 @@ from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
 from bot.digest import service as digest_service
 from bot.guard.inputs import is_user_id
-from bot.interviewers import dry_runs, roster
+from bot.interviewers import calibration, dry_runs, roster
 from bot.interviewers.limits import Planned, over_limit
 from bot.scheduling.assignment import Booking, double_bookings, seat_problem
 from bot.scheduling.lock import hold_scheduling_lock
@@ -215,6 +215,8 @@ def cancel_interview(
             )
     # The cancelled interview may have been all the loop was waiting for: post or update its digest.
     digest_service.digest_if_due(session, interview.candidate_loop, now, "panel_changed")
+    # A trainee who owed a scorecard on it may see feedback now: their held calibration goes ahead.
+    calibration.after_seat_change(session, interview.candidate_loop, now)
     log.info("scheduling.cancelled interview=%s by=%s", interview.id, actor)
     return interview
 

@@ -21,6 +21,8 @@ from bot.interviewers import graduation
 from bot.interviewers.calibration import HELD
 from bot.interviewers.graduation import GraduationRefused
 from bot.interviewers.progress import progress
+from bot.scheduling import cancel_interview
+from bot.settings import load_settings
 from models import (
     CandidateLoop,
     Delivery,
@@ -522,3 +524,25 @@ def test_the_card_shows_ten_notes_at_most_and_neutralises_stars_in_prompts(
     assert f"…and 4 more in <@{QUALIFIED}>'s scorecard in the digest." in text
     assert "Why ∗0∗ queues?" in text
     assert "*0*" not in text
+
+
+@pytest.mark.parametrize("how", ["declines", "cancelled"])
+def test_a_held_comparison_goes_ahead_when_the_owed_seat_is_declined_or_cancelled(
+    session_factory: sessionmaker[Session], how: str
+) -> None:
+    with session_factory.begin() as s:
+        a = make_interview(s)
+        b = another(s, a, "interviewer", days=2)  # still to come: the trainee can decline it
+        a_id, b_id = a.id, b.id
+    submit(session_factory, a_id, TRAINEE, form("yes", "no"), AFTER)
+    submit(session_factory, a_id, QUALIFIED, form("strong_yes", "strong_yes"), AFTER)
+    assert sessions(session_factory) == []  # held: the trainee owes B
+
+    with session_factory.begin() as s:
+        if how == "declines":
+            assert svc.decline(s, b_id, TRAINEE, AFTER + timedelta(hours=1))
+        else:
+            cancel_interview(s, b_id, load_settings(), AFTER + timedelta(hours=1), actor="U0RECRUIT")
+    [ts] = sessions(session_factory)
+    assert ts.interview_id == a_id
+    assert len(rows(session_factory, DeliveryKind.CALIBRATION)) == 1
