@@ -9,8 +9,10 @@ from bot.settings import load_settings
 
 @click.command("serve")
 @click.option("--socket-mode", is_flag=True, help="Use Socket Mode (SLACK_APP_TOKEN), not HTTP.")
-@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on (HTTP mode).")
-@click.option("--port", type=int, default=None, help="Port to listen on (HTTP mode); default PORT.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Interface to listen on (see --port).")
+@click.option(
+    "--port", type=int, default=None, help="Port to listen on; default PORT (Socket Mode: only /healthz)."
+)
 @click.option("--threads", type=int, default=8, show_default=True, help="HTTP threads per process.")
 @click.option(
     "--workers",
@@ -29,7 +31,7 @@ def serve(socket_mode: bool, host: str, port: int | None, threads: int, workers:
     overrides = {"PORT": port} if port is not None else {}
     settings = load_settings(**overrides)
     if socket_mode:
-        server.serve_socket_mode(settings)
+        server.serve_socket_mode(settings, host=host)
     elif workers > 1:
         raise SystemExit(server.serve_http_workers(settings, host, threads, workers))
     else:
