@@ -217,17 +217,18 @@ def handle_loop_command(
     user = inputs.user_id(body.get("user_id"))
     channel = inputs.channel_id(body.get("channel_id"))
     log.info("command.loop sub=%s user=%s", sub, user)
-    if sub == "schedule":
-        open_schedule_modal(client, body, deps, user)
-        return
-    build, writes = REPLIES[sub]
-    query = rest.strip()
-
     answer = (
         respond
         if slack_response_url(str(body.get("response_url") or ""), deps.settings.slack_api_url)
         else None
     )
+    if sub == "schedule":
+        note = open_schedule_modal(client, body, deps, user, rest)
+        if note:
+            reply_to_command(answer, client, channel, user, note, [])
+        return
+    build, writes = REPLIES[sub]
+    query = rest.strip()
 
     def reply(message: Message) -> None:
         reply_to_command(answer, client, channel, user, message.text, message.blocks_dicts())

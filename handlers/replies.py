@@ -3,6 +3,7 @@ and what a listener says when the database is unavailable."""
 
 from __future__ import annotations
 
+import difflib
 import http.client
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from blocks.feedback import message_view
 from blocks.schedule import schedule_view
+from blocks.schedule_form import ScheduleForm
+from blocks.text import esc
 from bot.db import is_locked, reading, unavailable
 from bot.deps import Deps
 from bot.guard.trouble import UNREACHABLE, AfterAck
@@ -85,14 +88,31 @@ NO_LOOPS = (
 )
 
 
-def open_schedule_modal(client: WebClient, body: dict[str, Any], deps: Deps, user: str) -> None:
-    """Open the scheduling modal (or say why not); call right after ack()."""
+def open_schedule_modal(
+    client: WebClient, body: dict[str, Any], deps: Deps, user: str, wanted_loop: str = ""
+) -> str | None:
+    """Open the scheduling modal (or say why not); call right after ack().
+
+    `wanted_loop` (`/loop schedule <loop>`, by slug or name) is chosen in the modal when it names one;
+    when it names none, the modal opens without a choice and the returned text says so.
+    """
     title = "Schedule a candidate"
     choices = read_or(deps, lambda s: load_choices(s, user, deps.settings.admins), None)
     if choices is None:
         open_view(client, body, message_view(title, UNREACHABLE))
-        return
-    open_view(client, body, schedule_view(choices) if choices.loops else message_view(title, NO_LOOPS))
+        return None
+    if not choices.loops:
+        open_view(client, body, message_view(title, NO_LOOPS))
+        return None
+    wanted = " ".join(wanted_loop.split()).casefold()
+    found = next((x.slug for x in choices.loops if wanted in (x.slug.casefold(), x.name.casefold())), None)
+    open_view(client, body, schedule_view(choices, ScheduleForm(loop=found) if found else None))
+    if not wanted or found:
+        return None
+    names = [x.slug for x in choices.loops]
+    close = difflib.get_close_matches(wanted, names, n=1)
+    hint = f" Did you mean `{close[0]}`?" if close else f" Loops you can schedule: {', '.join(names[:10])}."
+    return f"There is no loop `{esc(wanted_loop[:60])}` for you to schedule: choose one in the form.{hint}"
 
 
 def read_or(deps: Deps, read: Callable[[Session], T], fallback: T) -> T:

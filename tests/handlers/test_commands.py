@@ -12,11 +12,11 @@ from slack_sdk.web import SlackResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from blocks.ids import ActionId
+from blocks.ids import ActionId, BlockId
 from bot.clock import FakeClock
 from bot.deps import Deps
 from handlers.commands import HELP, handle_loop_command
-from models import Delivery, DeliveryKind, Feedback
+from models import Delivery, DeliveryKind, Feedback, Loop
 from tests.support.factories import candidate_loop, snapshot_interview
 from tests.support.slack_payloads import (
     START,
@@ -203,3 +203,24 @@ def test_status_finds_the_users_own_loop_among_many_namesakes(
     assert "Ada Other" not in shown
     run(deps, fake_client, "status ada other 3", user="U0RECRUIT")
     assert "No candidate matches" in reply(fake_client)
+
+
+@pytest.mark.usefixtures("loop_data")
+def test_schedule_with_a_loop_chooses_it_and_an_unknown_one_says_so(
+    deps: Deps, fake_client: FakeClient
+) -> None:
+    deps.settings.admins = ["U0ADMIN"]
+    with deps.session_factory.begin() as s:  # two loops, so that neither is chosen by default
+        swe = s.scalars(select(Loop).where(Loop.slug == "swe")).one()
+        s.add(Loop(slug="sre", name="Site reliability", role="SRE", rubric_id=swe.rubric_id))
+    run(deps, fake_client, "schedule Software Engineer", user="U0ADMIN")
+    [opened] = fake_client.named("views_open")
+    [chooser] = [b for b in opened["view"].to_dict()["blocks"] if b.get("block_id") == BlockId.LOOP]
+    assert chooser["element"]["initial_option"]["value"] == "swe"
+    assert fake_client.named("chat_postEphemeral") == []
+
+    run(deps, fake_client, "schedule swf", user="U0ADMIN")
+    assert len(fake_client.named("views_open")) == 2  # the form opens anyway, with no loop chosen
+    assert "There is no loop `swf` for you to schedule: choose one in the form. Did you mean `swe`?" in reply(
+        fake_client
+    )
