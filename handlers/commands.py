@@ -53,7 +53,7 @@ HELP = esc(
     """*loopbot* runs structured interviews: prep before, feedback after, a fair debrief.
 • `/loop feedback`: your feedback forms still to submit
 • `/loop prep <candidate>`: your prep for that candidate's next interviews, again
-• `/loop schedule`: schedule a candidate's loop (recruiters, hiring managers, admins)
+• `/loop schedule [loop]`: schedule a candidate's loop (recruiters, hiring managers, admins)
 • `/loop status <candidate>`: interviews, panel and who has submitted (the loop's recruiter,
   hiring manager, admins)
 • `/loop interviewers [type]`: the interviewer pools: who is qualified or training, and their load
