@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from blocks.text import a_or_an
 from bot.interviewers.roster import SEAT_STATES
 
 ASKING_ROLES = ("lead", "interviewer")
@@ -96,12 +97,12 @@ def panel_shape_problems(
     if "shadow" in limits:
         roles = ["shadow" if r == "reverse_shadow" else r for r in roles]
     for role in sorted(set(roles) - set(limits)):
-        problems.append(f"a {type_name} panel has no {role} (roles: {', '.join(limits) or 'none'})")
+        problems.append(f"{a_or_an(type_name)} panel has no {role} (roles: {', '.join(limits) or 'none'})")
     for role, (low, high) in limits.items():
         count = sum(1 for r in roles if r == role)
         if not low <= count <= high:
             wanted = str(low) if low == high else f"{low} to {high}"
-            problems.append(f"a {type_name} panel needs {wanted} {role} (has {count})")
+            problems.append(f"{a_or_an(type_name)} panel needs {wanted} {role} (has {count})")
     return problems
 
 

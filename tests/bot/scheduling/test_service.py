@@ -179,7 +179,7 @@ def test_every_problem_is_reported_at_once(content: Session, settings: Settings)
          "hiring-manager-screen, resume-deep-dive, team-interviews, cross-functional, values, leadership, "
          "references)"),
         ("interviews.1.duration_minutes", "the interview must end after it starts"),
-        ("interviews.1.panel", "a Infrastructure leadership interview panel needs 1 lead (has 2)"),
+        ("interviews.1.panel", "an Infrastructure leadership interview panel needs 1 lead (has 2)"),
         ("interviews.1.panel.1.question_set",
          "question set 'swe-values' is not for this loop's rubric 'infrastructure-manager'"),
         ("interviews.2.type", "unknown interview type 'no-such-type'"),
