@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from models.delivery import DeliveryKind
+from models.delivery import Delivery, DeliveryKind
+from models.hiring import Interview, InterviewStatus
 
 PAYLOAD_VERSION = 1
 
@@ -153,3 +154,14 @@ def digest_now_delivery(
         payload={"v": PAYLOAD_VERSION, "reason": reason},
         candidate_loop_id=candidate_loop_id,
     )
+
+
+def interview_reason(interview: Interview | None, row: Delivery) -> str | None:
+    """Why a row about `interview` is obsolete because of the interview itself (gone, cancelled, moved)."""
+    if interview is None:
+        return "interview deleted"
+    if interview.status == InterviewStatus.CANCELLED:
+        return "interview cancelled"
+    if row.payload.get("start") not in (None, iso(interview.starts_at)):
+        return "interview moved"
+    return None

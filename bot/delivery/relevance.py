@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from bot.delivery.plan_logic import iso
+from bot.delivery.plan_logic import interview_reason
 from bot.feedback.logic import owes_feedback
 from bot.interviewers.outbox import OBSOLETE as INTERVIEWER_OBSOLETE
 from models import (
@@ -18,7 +18,6 @@ from models import (
     Feedback,
     FeedbackStatus,
     Interview,
-    InterviewStatus,
     PanelSeat,
 )
 
@@ -91,16 +90,6 @@ def seat_of(interview: Interview, user: str) -> PanelSeat | None:
     return next((s for s in interview.panel if s.user_id == user), None)
 
 
-def _interview_reason(interview: Interview | None, row: Delivery) -> str | None:
-    if interview is None:
-        return "interview deleted"
-    if interview.status == InterviewStatus.CANCELLED:
-        return "interview cancelled"
-    if row.payload.get("start") not in (None, iso(interview.starts_at)):
-        return "interview moved"
-    return None
-
-
 def _interview(session: Session, row: Delivery, facts: Facts | None) -> Interview | None:
     if not row.interview_id:
         return None
@@ -116,7 +105,7 @@ def obsolete_reason(session: Session, row: Delivery, facts: Facts | None = None)
         return INTERVIEWER_OBSOLETE[kind](session, row)
     if kind in SEAT_KINDS or kind == DeliveryKind.ESCALATION:
         interview = _interview(session, row, facts)
-        reason = _interview_reason(interview, row)
+        reason = interview_reason(interview, row)
         if reason or interview is None:
             return reason
         if kind == DeliveryKind.ESCALATION:

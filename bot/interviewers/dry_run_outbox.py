@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from blocks.interviewers import dry_run as blocks
-from bot.delivery.plan_logic import iso
+from bot.delivery.plan_logic import interview_reason
 from bot.delivery.rendered import Part, Rendered
 from bot.interviewers import dry_run_swap
 from bot.interviewers.dry_runs import LATER, LATER_KINDS, has_led, lead_seats
 from bot.interviewers.outbox_types import Obsolete, Renderer
-from models import Delivery, DeliveryKind, DryRun, DryRunStatus, Interview, InterviewStatus
+from models import Delivery, DeliveryKind, DryRun, DryRunStatus, Interview
 
 
 def _rows(session: Session, row: Delivery) -> tuple[DryRun, Interview]:
@@ -59,12 +59,9 @@ def obsolete_reason(session: Session, row: Delivery) -> str | None:
     if dry_run.status == DryRunStatus.DONE:
         return "dry run done"
     interview = session.get(Interview, row.interview_id) if row.interview_id else None
-    if interview is None:
-        return "interview deleted"
-    if interview.status == InterviewStatus.CANCELLED:
-        return "interview cancelled"
-    if row.payload.get("start") not in (None, iso(interview.starts_at)):
-        return "interview moved"
+    reason = interview_reason(interview, row)
+    if reason or interview is None:
+        return reason or "interview deleted"
     if not any(s.user_id == dry_run.user_id for s in lead_seats(interview)):
         return "no longer leads it"
     if row.kind in LATER_KINDS and has_led(session, dry_run.user_id, interview, dry_run.exercise):
