@@ -11,7 +11,7 @@ from bot.scheduling import SchedulingError, schedule_loop
 from bot.scheduling.create import fill_suggested
 from bot.settings import Settings, load_settings
 from models import CandidateLoop, InterviewType, Qualification, TrainingSession
-from tests.bot.scheduling.pools import MONDAY, NOW, hours, import_pool_content, interview, request
+from tests.support.pool_content import MONDAY, NOW, hours, import_pool_content, interview, request
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.scheduling import SchedulingError, move_interview, reassign_panelist, schedule_loop
 from bot.settings import Settings, load_settings
 from models import Qualification
-from tests.bot.scheduling.pools import MONDAY, NOW, hours, import_pool_content, interview, request
+from tests.support.pool_content import MONDAY, NOW, hours, import_pool_content, interview, request
 
 
 @pytest.fixture

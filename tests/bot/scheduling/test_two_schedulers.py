@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.scheduling import ScheduleRequest, SchedulingError, schedule_loop
 from bot.settings import load_settings
 from models import CandidateLoop
-from tests.bot.scheduling.pools import MONDAY, NOW, hours, import_pool_content, interview, request
+from tests.support.pool_content import MONDAY, NOW, hours, import_pool_content, interview, request
 
 
 def _limit(name: str, n: int) -> ScheduleRequest:
