@@ -14,10 +14,12 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltRequest
+from slack_bolt import App, BoltContext, BoltRequest
 from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
 from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
+from slack_bolt.request.internals import build_context
 from slack_sdk.signature import SignatureVerifier
 
 from bot.guard import envelope
@@ -91,10 +93,23 @@ def _request(raw: bytes, headers: dict[str, Any], query: str) -> BoltRequest:
     except UnicodeDecodeError:
         raise Refused(400, "body does not parse") from None
     request = BoltRequest(body=body, query=query, headers=headers)  # raises on what does not parse
+    if not request.body and body:
+        _reparse_form(request, body)
     found = envelope.problem(request.body)
     if found:
         raise Refused(400, found)
     return request
+
+
+def _reparse_form(request: BoltRequest, body: str) -> None:
+    """A form body Bolt read as {}: its parser takes the word "payload" anywhere in the text for an
+    interaction's `payload=` field (slack_bolt/request/internals.py `parse_body`), so a slash command
+    from #payload-team, or `/loop status payload`, would reach no listener. Such a body without a
+    `payload` field is read as the plain form it is."""
+    fields = dict(parse_qsl(body, keep_blank_values=True))
+    if fields and "payload" not in fields:
+        request.body = fields
+        request.context = build_context(BoltContext(), fields)
 
 
 def _answer(start_response: Callable[..., Any], status: int, body: str = "") -> Iterable[bytes]:

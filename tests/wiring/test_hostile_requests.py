@@ -446,6 +446,24 @@ def test_a_long_query_is_quoted_back_short_and_escaped(wsgi: Wsgi, standin: Stan
     assert "<!here>" not in json.dumps(reply)
 
 
+@pytest.mark.parametrize(
+    ("text", "channel_name"), [("status payload", "general"), ("status Ada", "payload-team")]
+)
+def test_the_word_payload_in_a_command_does_not_lose_it(
+    wsgi: Wsgi, standin: StandIn, text: str, channel_name: str
+) -> None:
+    """Bolt's parse_body takes "payload" anywhere in a form body for an interaction's `payload=` field
+    and reads such a command as {} (slack_bolt/request/internals.py): it reached no listener (404)."""
+    before = len(standin.ephemerals())
+    body = slash_command_body(text, user="U0RECRUIT").replace(
+        b"channel_name=directmessage", f"channel_name={channel_name}".encode()
+    )
+    assert channel_name.encode() in body
+    assert post_signed(wsgi, body, SECRET).status == 200
+    [reply] = standin.ephemerals()[before:]
+    assert "No candidate matches" in json.dumps(reply) or "Status" in json.dumps(reply)
+
+
 # --- 4. Log lines cannot be forged ---------------------------------------------------------------
 
 
