@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot.content.bundle import Bundle, Item
 from bot.content.schema import LoopDoc
 
+RATE_LIMIT_RETRIES = 5  # each waits Retry-After (up to a minute at Tier 3)
 PEOPLE_FIELDS = ("recruiter", "hiring_manager")
 
 
@@ -50,7 +52,13 @@ def slack_lookup(client: WebClient) -> Lookup:
 
     Every answer of Slack is a Found: about this person at their line, or (`everyone`) about the token or
     the app, once. Only a network failure raises.
+
+    users.lookupByEmail is Tier 3 (about 50 a minute: https://api.slack.com/methods/users.lookupByEmail),
+    so a file naming more people waits out `ratelimited` answers (slack_sdk's RateLimitErrorRetryHandler
+    sleeps for Retry-After) instead of failing at the 51st; only when the retries run out is it reported.
     """
+    if not any(isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers):
+        client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
 
     def lookup(who: str) -> Found:
         method = "users.lookupByEmail" if is_email(who) else "users.info"

@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from bot.cli import main
 from bot.content.bundle import Bundle
 from bot.content.loader import load_content
-from bot.content.people import resolve_people, slack_lookup
+from bot.content.people import RATE_LIMIT_RETRIES, resolve_people, slack_lookup
 from bot.standin import StandIn
 from bot.standin.server import DEFAULT_SCOPES
 from bot.standin.workspace import default_workspace
@@ -91,13 +91,25 @@ def test_a_missing_scope_is_one_error_naming_the_scope(tmp_path: Path) -> None:
     assert asked == 1  # nobody else is asked once Slack refused the lookup itself
 
 
-def test_rate_limited_is_one_error_saying_when_to_try_again(tmp_path: Path) -> None:
+def test_a_rate_limit_is_waited_out(tmp_path: Path) -> None:
+    # users.lookupByEmail is Tier 3 (about 50 a minute): a file naming more people must not fail
+    # at the 51st, so the lookup waits for Retry-After (slack_sdk's RateLimitErrorRetryHandler).
     root, _ = with_people(tmp_path, "rosa@example.com", "U0HMANAGE")
     with standin() as slack:
-        slack.inject_rate_limit("users.lookupByEmail", retry_after=7)
+        slack.inject_rate_limit("users.lookupByEmail", n=2, retry_after=0)
+        bundle = resolved(root, slack)
+        asked = len(slack.calls_to("users.lookupByEmail"))
+    assert bundle.errors == []
+    assert asked == 3  # refused twice, then answered
+
+
+def test_rate_limited_past_the_retries_is_one_error_saying_when_to_try_again(tmp_path: Path) -> None:
+    root, _ = with_people(tmp_path, "rosa@example.com", "U0HMANAGE")
+    with standin() as slack:
+        slack.inject_rate_limit("users.lookupByEmail", n=RATE_LIMIT_RETRIES + 1, retry_after=0)
         bundle = resolved(root, slack)
     assert [p.message for p in bundle.errors] == [
-        "Slack is rate limiting users.lookupByEmail (retry after 7 s): wait a minute, then try again"
+        "Slack is rate limiting users.lookupByEmail (retry after 0 s): wait a minute, then try again"
     ]
 
 
