@@ -318,6 +318,10 @@ def connect(handler: Any, settings: Settings) -> None:
 
 
 class _QuietHandler(WSGIRequestHandler):
+    # A connection that sends nothing is dropped after this many seconds, instead of holding its
+    # thread for ever (socketserver.StreamRequestHandler.timeout).
+    timeout = 5
+
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
         """Health checks come every few seconds: no access log line for each."""
 
