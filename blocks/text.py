@@ -19,6 +19,11 @@ def esc(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def code(value: str) -> str:
+    """`value` as inline code: one line, escaped, with no backtick to close the span early."""
+    return "`" + esc(flat(value)).replace("`", "'") + "`"
+
+
 def flat(value: str) -> str:
     """One line: line breaks, tabs, control and invisible formatting characters become single spaces."""
     return _BREAKS.sub(" ", value).strip()

@@ -20,7 +20,7 @@ from blocks.home import pending_forms_message
 from blocks.interviewers.roster import roster_message
 from blocks.message import Message
 from blocks.status import choose_candidate, status_message
-from blocks.text import esc, flat
+from blocks.text import code, esc, flat
 from bot.delivery import planner
 from bot.deps import Deps
 from bot.feedback.blind import can_see_feedback
@@ -199,7 +199,7 @@ def unknown_subcommand(sub: str) -> str:
     known = ["schedule", *REPLIES, "help"]
     close = difflib.get_close_matches(sub, known, n=1, cutoff=0.6)
     hint = f" Did you mean `/loop {close[0]}`?" if close else ""
-    return f":grey_question: `/loop {esc(sub[:40])}` is not a loopbot command.{hint}"
+    return f":grey_question: {code('/loop ' + sub[:40])} is not a loopbot command.{hint}"
 
 
 def handle_loop_command(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from blocks.feedback import message_view
 from blocks.schedule import schedule_view
 from blocks.schedule_form import ScheduleForm
-from blocks.text import esc
+from blocks.text import code
 from bot.db import is_locked, reading, unavailable
 from bot.deps import Deps
 from bot.guard.trouble import UNREACHABLE, AfterAck
@@ -112,7 +112,7 @@ def open_schedule_modal(
     names = [x.slug for x in choices.loops]
     close = difflib.get_close_matches(wanted, names, n=1)
     hint = f" Did you mean `{close[0]}`?" if close else f" Loops you can schedule: {', '.join(names[:10])}."
-    return f"There is no loop `{esc(wanted_loop[:60])}` for you to schedule: choose one in the form.{hint}"
+    return f"There is no loop {code(wanted_loop[:60])} for you to schedule: choose one in the form.{hint}"
 
 
 def read_or(deps: Deps, read: Callable[[Session], T], fallback: T) -> T:

@@ -224,3 +224,11 @@ def test_schedule_with_a_loop_chooses_it_and_an_unknown_one_says_so(
     assert "There is no loop `swf` for you to schedule: choose one in the form. Did you mean `swe`?" in reply(
         fake_client
     )
+
+
+def test_an_unknown_subcommand_is_quoted_back_as_one_line_of_code(
+    deps: Deps, fake_client: FakeClient
+) -> None:
+    [ack] = run(deps, fake_client, "x`https://evil.example/login`").calls
+    shown = ack["blocks"][0]["text"]["text"]
+    assert shown.startswith(":grey_question: `/loop x'https://evil.example/login'` is not a loopbot command.")
