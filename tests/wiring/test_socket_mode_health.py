@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import create_engine
 
-from bot.guard.health import SocketWatch, TickWatch
+from bot.guard.health import HealthProbe, SocketWatch, TickWatch
+from bot.server import health_server
 from bot.standin import StandIn
 from tests.support.socket_mode_link import SocketModeLink
 from tests.support.waiting import eventually
@@ -147,3 +149,18 @@ def test_the_dispatcher_check_fails_when_no_tick_finishes() -> None:
     finally:
         scheduler.shutdown(wait=True)
     assert not watch()
+
+
+def test_an_idle_connection_to_the_health_port_is_dropped(tmp_path: Path) -> None:
+    """A client that connects and sends nothing must not hold a health thread for ever."""
+    engine = create_engine(f"sqlite:///{tmp_path / 'h.db'}")
+    port = free_port()
+    with (
+        health_server(HealthProbe(engine), "127.0.0.1", port),
+        socket.create_connection(("127.0.0.1", port)) as idle,
+    ):
+        idle.settimeout(30)
+        started = time.monotonic()
+        assert idle.recv(1) == b""  # closed by the server, not by this timeout
+        assert time.monotonic() - started < 15
+    engine.dispose()
