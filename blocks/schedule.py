@@ -103,9 +103,10 @@ def _panel_blocks(n: int, form: InterviewForm, rev: int) -> list[Block]:
     return blocks
 
 
-def over_limit_blocks(messages: list[str]) -> list[Block]:
+def over_limit_blocks(messages: list[str], confirmed: str | None = None) -> list[Block]:
     """Who a submission takes over their load limit, and the box that schedules anyway (none when
-    nobody is over)."""
+    nobody is over). The box's action id carries the warning's digest: a different warning gets a box
+    Slack does not keep ticked (it keeps an input's value only for the same block and action id)."""
     if not messages:
         return []
     anyway = Option(text="Schedule anyway", value=SCHEDULE_ANYWAY)
@@ -118,7 +119,7 @@ def over_limit_blocks(messages: list[str]) -> list[Block]:
             label="Confirm",
             optional=True,
             hint="Tick to schedule over the limit, or change the panel.",
-            element=CheckboxesElement(action_id=FIELD, options=[anyway]),
+            element=CheckboxesElement(action_id=f"{FIELD}_{(confirmed or '')[:12]}", options=[anyway]),
         ),
     ]
 
@@ -222,7 +223,7 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
     ]
     count = len(form.interviews)
     if form.over_limit:
-        blocks += over_limit_blocks(form.over_limit)
+        blocks += over_limit_blocks(form.over_limit, form.confirmed)
     if loop is None:
         blocks.append(
             ContextBlock(elements=[MarkdownTextObject(text="Choose a loop to plan its interviews.")])
@@ -239,7 +240,10 @@ def schedule_view(choices: Choices, form: ScheduleForm | None = None) -> View:
             tools.append(ButtonElement(text="Remove last interview", action_id=ActionId.REMOVE_INTERVIEW))
         if tools:
             blocks.append(ActionsBlock(block_id=BlockId.INTERVIEW_TOOLS, elements=tools))
-    meta = ScheduleMeta(loop=loop.slug if loop else None, count=count, rev=form.rev).model_dump_json()
+    confirmed = form.confirmed if form.over_limit else None
+    meta = ScheduleMeta(
+        loop=loop.slug if loop else None, count=count, rev=form.rev, confirmed=confirmed
+    ).model_dump_json()
     view = View(
         type="modal",
         callback_id=CallbackId.SCHEDULE,
@@ -269,15 +273,18 @@ def scheduled_view(candidate: str, interviews: list[Interview]) -> View:
     )
 
 
-def move_view(interview: Interview, over_limit: list[str] | None = None) -> View:
-    """Pick a new start for an interview (its length is kept); `over_limit` asks to confirm a load."""
+def move_view(
+    interview: Interview, over_limit: list[str] | None = None, confirmed: str | None = None
+) -> View:
+    """Pick a new start for an interview (its length is kept); `over_limit` asks to confirm a load
+    (`confirmed`, its digest, goes in the metadata)."""
     return View(
         type="modal",
         callback_id=CallbackId.MOVE_INTERVIEW,
         title="Move interview",
         submit="Move",
         close="Cancel",
-        private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
+        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, now {slack_date(interview.starts_at)}.")
@@ -292,14 +299,16 @@ def move_view(interview: Interview, over_limit: list[str] | None = None) -> View
             ContextBlock(
                 elements=[MarkdownTextObject(text="The panel is told, and their prep follows the new time.")]
             ),
-            *over_limit_blocks(over_limit or []),
+            *over_limit_blocks(over_limit or [], confirmed),
         ],
     )
 
 
-def reassign_view(interview: Interview, over_limit: list[str] | None = None) -> View:
+def reassign_view(
+    interview: Interview, over_limit: list[str] | None = None, confirmed: str | None = None
+) -> View:
     """Swap one panelist for someone else (seat, role and questions pass to the new person);
-    `over_limit` asks to confirm a load."""
+    `over_limit` asks to confirm a load (`confirmed`, its digest, goes in the metadata)."""
 
     def label(seat: Any) -> str:
         gone = " · can't make it" if seat.declined_at is not None else ""
@@ -322,7 +331,7 @@ def reassign_view(interview: Interview, over_limit: list[str] | None = None) -> 
         title="Reassign a panelist",
         submit="Reassign",
         close="Cancel",
-        private_metadata=ChangeMeta(interview_id=interview.id).model_dump_json(),
+        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, {slack_date(interview.starts_at)}.")
@@ -333,6 +342,6 @@ def reassign_view(interview: Interview, over_limit: list[str] | None = None) -> 
                 label="Who takes their place",
                 element=UserSelectElement(action_id=FIELD, placeholder="Choose a person"),
             ),
-            *over_limit_blocks(over_limit or []),
+            *over_limit_blocks(over_limit or [], confirmed),
         ],
     )

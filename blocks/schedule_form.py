@@ -32,6 +32,7 @@ ROLE_BLOCKS = {
     PanelRole.REVERSE_SHADOW: BlockId.REVERSE_SHADOWS,
 }
 SCHEDULE_ANYWAY = "yes"
+DIGEST = r"^[0-9a-f]{64}$"  # bot/interviewers/limits.py `digest`
 
 
 def panel_block(role: PanelRole, n: int, rev: int) -> str:
@@ -91,6 +92,7 @@ class ScheduleForm:
     interviews: list[InterviewForm] = field(default_factory=lambda: [InterviewForm()])
     rev: int = 0  # the panel inputs' revision (see the module docstring)
     over_limit: list[str] = field(default_factory=list)  # load limits to confirm (not read back)
+    confirmed: str | None = None  # their digest, kept in the metadata (bot/interviewers/limits.py)
     schedule_anyway: bool = False
 
 
@@ -100,12 +102,14 @@ class ScheduleMeta(BaseModel):
     loop: str | None = Field(None, max_length=100)
     count: int = Field(1, ge=1, le=MAX_INTERVIEWS)
     rev: int = Field(0, ge=0, le=10_000)
+    confirmed: str | None = Field(None, pattern=DIGEST)  # the over-limit warning shown, as its digest
 
 
 class ChangeMeta(BaseModel):
     """The move / reassign modals' private_metadata."""
 
     interview_id: int = Field(ge=1, le=MAX_ID)
+    confirmed: str | None = Field(None, pattern=DIGEST)  # the over-limit warning shown, as its digest
 
 
 def _value(action: dict[str, Any]) -> Any:

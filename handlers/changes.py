@@ -30,6 +30,7 @@ from bot.guard.inputs import is_user_id
 from bot.guard.trouble import UNREACHABLE
 from bot.home.publish import publish_homes
 from bot.home.queries import LoopItem, load_status, may_manage
+from bot.interviewers import limits
 from bot.scheduling import SchedulingError
 from handlers.replies import BEFORE_ACK_MS, REFUSAL, after_ack, not_saved, open_view, read_or, reply_privately
 from models import Interview
@@ -103,7 +104,9 @@ def _submit_change(
         ack(response_action="errors", errors=errors)
         return
     anyway = typed.get(BlockId.OVER_LIMIT)
-    allow = isinstance(anyway, list) and SCHEDULE_ANYWAY in anyway
+    # only over the limits of the warning the box came with (a first submission has none to confirm)
+    allow = isinstance(anyway, list) and SCHEDULE_ANYWAY in anyway and meta.confirmed is not None
+    confirmed = meta.confirmed
     user, now = inputs.actor(body), deps.clock.now()
     try:
         with impatient(deps.session_factory, BEFORE_ACK_MS).begin() as s:
@@ -114,19 +117,19 @@ def _submit_change(
             before = {seat.user_id for seat in target.panel}
             if start is not None:
                 i = scheduling.move_interview(
-                    s, meta.interview_id, start, deps.settings, now, actor=user, allow_over_limit=allow
+                    s, meta.interview_id, start, deps.settings, now, user, allow, confirmed
                 )
                 text = ":white_check_mark: Moved. The panel is told and their prep follows the new time."
             else:
                 i = scheduling.reassign_panelist(
-                    s, meta.interview_id, old, new, deps.settings, now, actor=user, allow_over_limit=allow
+                    s, meta.interview_id, old, new, deps.settings, now, user, allow, confirmed
                 )
                 text = f":white_check_mark: {mention(new)} takes {mention(old)}'s place; both are told."
             cl = i.candidate_loop
             people = before | {seat.user_id for seat in i.panel} | {cl.recruiter, cl.hiring_manager, user}
     except SchedulingError as exc:
         if exc.over_limit:
-            _confirm_over_limit(ack, deps, view, meta.interview_id, kind, exc)
+            _confirm_over_limit(ack, deps, view, meta, kind, exc)
             return
         block = BlockId.NEW_START if kind == "move" else BlockId.OLD_USER
         where = {"new_user": BlockId.NEW_USER, "interview": block}
@@ -146,21 +149,23 @@ def _submit_change(
 
 
 def _confirm_over_limit(
-    ack: Ack, deps: Deps, view: dict[str, Any], interview_id: int, kind: str, exc: SchedulingError
+    ack: Ack, deps: Deps, view: dict[str, Any], meta: ChangeMeta, kind: str, exc: SchedulingError
 ) -> None:
     """Over a load limit: the modal comes back with who and a "Schedule anyway" box (same block ids,
-    so Slack keeps what was chosen); submitted again unticked, the box shows the error inline."""
+    so Slack keeps what was chosen), the warning's digest in its metadata; the same warning submitted
+    unticked shows the error inline; different limits are warned about afresh, the box unticked."""
     messages = list(dict.fromkeys(message for _path, message in exc.problems))
+    digest = limits.digest(exc.problems)
     present = {str(b.get("block_id")) for b in view.get("blocks") or []}
-    if BlockId.OVER_LIMIT in present:
+    if BlockId.OVER_LIMIT in present and meta.confirmed == digest:
         text = "; ".join(messages) + ". Tick *Schedule anyway* to go over the limit, or choose otherwise."
         ack(response_action="errors", errors={BlockId.OVER_LIMIT: text[:2000]})
         return
     build = move_view if kind == "move" else reassign_view
 
     def read(s: Session) -> View | None:
-        interview = s.get(Interview, interview_id)
-        return None if interview is None else build(interview, messages)
+        interview = s.get(Interview, meta.interview_id)
+        return None if interview is None else build(interview, messages, digest)
 
     again = read_or(deps, read, None)
     block = BlockId.NEW_START if kind == "move" else BlockId.NEW_USER

@@ -26,7 +26,7 @@ from blocks.schedule_form import (
     parse_form,
 )
 from blocks.schedule_form import start_of as form_start
-from blocks.text import mention
+from blocks.text import esc, mention
 from bot import scheduling
 from bot.channels.membership import ensure_member
 from bot.db import impatient, is_locked, reading, unavailable
@@ -34,6 +34,7 @@ from bot.deps import Deps
 from bot.guard import inputs
 from bot.guard.errors import after_ack_safe
 from bot.home.publish import publish_homes
+from bot.interviewers import limits
 from bot.scheduling import InterviewIn, ScheduleRequest, SchedulingError
 from bot.scheduling.choices import load_choices
 from bot.scheduling.create import fill_suggested
@@ -108,12 +109,16 @@ def suggest_into(s: Session, form: ScheduleForm, settings: Settings) -> None:
     request = ScheduleRequest.model_construct(
         candidate=form.candidate or "", loop=form.loop or "", interviews=[i for _n, i in planned]
     )
-    filled = fill_suggested(s, request, settings)
+    # the people already chosen keep their seats: only the empty ones are suggested
+    kept = {k: [(u, r.value) for u, r in form.interviews[n].panel()] for k, (n, _i) in enumerate(planned)}
+    filled = fill_suggested(s, request, settings, kept)
     for k, found in filled.suggested:
         spec = form.interviews[planned[k][0]]
         for role, attr in _FIELDS.items():
             setattr(spec, attr, [p.user for p in found.picks if p.role == role])
-        spec.reasons = [f"{mention(p.user)}: {p.reason}" for p in found.picks] + found.notes + found.problems
+        mine = {user for user, _role in kept[k]}
+        spec.reasons = [f"{mention(p.user)}: {p.shown()}" for p in found.picks if p.user not in mine]
+        spec.reasons += [esc(line) for line in found.notes + found.problems]
 
 
 def handle_suggest_panel(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -237,8 +242,11 @@ def handle_schedule_submission(
                     [("loop", "Only this loop's recruiter, hiring manager or an admin can schedule it.")]
                 )
             request = build_request(form, loop, user)
+            # The box goes over the limits of the warning it came with, and only those (meta.confirmed);
+            # a first submission, however crafted, has no warning to confirm.
+            anyway = form.schedule_anyway and meta.confirmed is not None
             cl = scheduling.schedule_loop(
-                s, request, deps.settings, deps.clock.now(), allow_over_limit=form.schedule_anyway
+                s, request, deps.settings, deps.clock.now(), allow_over_limit=anyway, confirmed=meta.confirmed
             )
             done = scheduled_view(request.candidate, list(cl.interviews))
             people = [
@@ -248,7 +256,7 @@ def handle_schedule_submission(
             ]
     except SchedulingError as exc:
         if exc.over_limit:
-            _confirm_over_limit(ack, deps, user, form, exc, present)
+            _confirm_over_limit(ack, deps, user, form, exc, present, meta.confirmed)
             return
         errors = errors_for(exc.problems, form)
         moved = {k if k in present else BlockId.CANDIDATE: v for k, v in errors.items()}
@@ -266,13 +274,22 @@ def handle_schedule_submission(
 
 
 def _confirm_over_limit(
-    ack: Ack, deps: Deps, user: str, form: ScheduleForm, exc: SchedulingError, present: set[str]
+    ack: Ack,
+    deps: Deps,
+    user: str,
+    form: ScheduleForm,
+    exc: SchedulingError,
+    present: set[str],
+    shown: str | None,
 ) -> None:
-    """Over a load limit: the first time, the modal comes back with who and a "Schedule anyway" box
-    (same block ids, so Slack keeps what was typed); unticked again, the box shows the error inline."""
+    """Over a load limit: the modal comes back with who and a "Schedule anyway" box (same block ids, so
+    Slack keeps what was typed), the warning's digest in its metadata; the same warning submitted
+    unticked shows the error inline; different limits (the panel changed) are warned about afresh,
+    the box unticked."""
     messages = list(dict.fromkeys(message for _path, message in exc.problems))
+    digest = limits.digest(exc.problems)
     log.info("scheduling.over_limit user=%s seats=%d", user, len(exc.problems))
-    if BlockId.OVER_LIMIT in present:
+    if BlockId.OVER_LIMIT in present and shown == digest:
         text = (
             "; ".join(messages) + ". Tick *Schedule anyway* to schedule over the limit, or change the panel."
         )
@@ -282,7 +299,7 @@ def _confirm_over_limit(
     if choices is None:
         ack(response_action="errors", errors={BlockId.CANDIDATE: "; ".join(messages)[:2000]})
         return
-    form.over_limit = messages
+    form.over_limit, form.confirmed = messages, digest
     ack(response_action="update", view=schedule_view(choices, form))
 
 

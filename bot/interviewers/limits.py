@@ -7,6 +7,8 @@ each person's load; the modal asks for confirmation first (`allow_over_limit`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +27,19 @@ class Planned:
     user: str
     ref: str
     starts_at: datetime
+
+
+def digest(problems: Sequence[tuple[str, str]]) -> str:
+    """A fingerprint of the limit problems a warning showed: "Schedule anyway" goes over exactly those,
+    so a panel changed (or a load that grew) since the warning is warned about again."""
+    text = json.dumps(sorted([path, message] for path, message in problems))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def allowed(problems: Sequence[tuple[str, str]], allow: bool, confirmed: str | None) -> bool:
+    """Whether going over the limits in `problems` is allowed: `allow`, and when `confirmed` is given
+    (the digest of the warning the user ticked), only if the problems are still those."""
+    return not problems or (allow and (confirmed is None or digest(problems) == confirmed))
 
 
 def _label(day: datetime) -> str:

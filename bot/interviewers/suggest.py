@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from blocks.text import esc, esc_name, mention
 from bot.interviewers import load
 from bot.interviewers.progress import progress
 from bot.interviewers.roster import SEAT_STATES, Member, pool_of
@@ -30,7 +31,12 @@ class Pick:
 
     user: str
     role: str
-    reason: str
+    reason: str  # plain text, as `loopbot schedule` prints it
+    mrkdwn: str = ""  # the same for Slack: names escaped, people as mentions ("" = `reason` escaped)
+
+    def shown(self) -> str:
+        """The reason for a mrkdwn block: a candidate's name or a content name is never markup."""
+        return self.mrkdwn or esc(self.reason)
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,7 @@ class Wanted:
     starts_at: datetime
     ends_at: datetime
     candidate_loop_id: int | None = None
+    kept: tuple[tuple[str, str], ...] = ()  # (user, role) already chosen: kept, only empty seats filled
 
 
 @dataclass
@@ -204,6 +211,9 @@ def suggest_panel(
             ]
         )
     result = Suggestion()
+    for user, role in wanted.kept:  # the people already chosen keep their seats and count as filled
+        board.take(user)
+        result.picks.append(Pick(user, role, "chosen already"))
     counts = _seat_counts(kind.panel)
     before = _same_panel(session, board, wanted, counts, result) if kind.same_panel_for_role else {}
     for role in ("lead", "interviewer"):
@@ -215,30 +225,45 @@ def suggest_panel(
     return result
 
 
+@dataclass(frozen=True)
+class _NotAgain:
+    """Why one of the latest candidate's panel is not seated again, as text and as mrkdwn."""
+
+    text: str
+    mrkdwn: str
+
+
 def _same_panel(
     session: Session, board: _Board, wanted: Wanted, counts: dict[str, tuple[int, int]], result: Suggestion
-) -> dict[str, list[str]]:
+) -> dict[str, list[_NotAgain]]:
     """Seat the lead and interviewers the loop's latest candidate had in this stage, while they still
     can sit; returns, by role, why each of the others is not seated again."""
     earlier = _earlier_panel(session, wanted)
     if earlier is None:
         return {}
     name, seats = earlier
-    why_not: dict[str, list[str]] = {}
+    why_not: dict[str, list[_NotAgain]] = {}
     for user, role in seats:
         if role not in counts:
             continue
         why = board.unavailable(user, role)
         if why is not None:
-            why_not.setdefault(role, []).append(f"{user} ({role} for {name}) is {why}")
+            why_not.setdefault(role, []).append(
+                _NotAgain(
+                    f"{user} ({role} for {name}) is {why}",
+                    f"{mention(user)} ({role} for {esc_name(name)}) is {esc(why)}",
+                )
+            )
         elif sum(1 for p in result.picks if p.role == role) < counts[role][0]:
             board.take(user)
-            result.picks.append(Pick(user, role, f"same panel as {name}'s {wanted.stage_key}"))
+            text = f"same panel as {name}'s {wanted.stage_key}"
+            shown = f"same panel as {esc_name(name)}'s {esc(wanted.stage_key)}"
+            result.picks.append(Pick(user, role, text, shown))
     return why_not
 
 
 def _asking_seats(
-    board: _Board, role: str, count: tuple[int, int], why_not: list[str], result: Suggestion
+    board: _Board, role: str, count: tuple[int, int], why_not: list[_NotAgain], result: Suggestion
 ) -> None:
     """Fill the remaining lead or interviewer seats by lowest load."""
     want, required = count
@@ -253,8 +278,12 @@ def _asking_seats(
         board.take(found.user)
         reason = board.load_reason(found.user)
         if why_not:
-            reason = f"{why_not.pop(0)}; {reason}"
-        result.picks.append(Pick(found.user, role, reason))
+            earlier = why_not.pop(0)
+            result.picks.append(
+                Pick(found.user, role, f"{earlier.text}; {reason}", f"{earlier.mrkdwn}; {reason}")
+            )
+        else:
+            result.picks.append(Pick(found.user, role, reason))
 
 
 def _shadow_seat(
@@ -263,7 +292,8 @@ def _shadow_seat(
     """A trainee in the shadow seat (reverse shadow once their shadows are done); when the seat is
     required and no trainee is free, an observer or a qualified person."""
     want, required = count
-    for n in range(want):
+    have = sum(1 for p in result.picks if p.role in ("shadow", "reverse_shadow"))
+    for n in range(have, want):
         trainee = board.lowest("shadow", frozenset({MemberState.TRAINEE}))
         if trainee is not None:
             board.take(trainee.user)

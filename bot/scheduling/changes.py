@@ -12,9 +12,10 @@ from blocks.text import esc, esc_name, mention, slack_date
 from bot.delivery import planner
 from bot.digest import service as digest_service
 from bot.guard.inputs import is_user_id
-from bot.interviewers import calibration, dry_runs, roster
+from bot.interviewers import calibration, dry_runs, limits, roster
 from bot.interviewers.limits import Planned, over_limit
 from bot.scheduling.assignment import Booking, double_bookings, seat_problem
+from bot.scheduling.create import booking_clashes
 from bot.scheduling.lock import hold_scheduling_lock
 from bot.scheduling.requests import MAX_MINUTES, SchedulingError
 from bot.settings import Settings
@@ -49,8 +50,12 @@ def _scheduled(session: Session, interview_id: int) -> Interview:
     return interview
 
 
-def _clashes(interview: Interview, users: list[str], start: datetime, end: datetime) -> list[tuple[str, str]]:
-    """Users who would sit on another scheduled interview of the same candidate at the same time."""
+def _clashes(
+    session: Session, interview: Interview, users: list[str], start: datetime, end: datetime
+) -> list[tuple[str, str]]:
+    """(who or where, message) for each of `users` who would sit on another scheduled interview at the
+    same time: the same candidate's
+    (counted from the loop as loaded after the lock) or another candidate's (booking_clashes)."""
     others = [
         Booking(seat.user_id, f"interview {other.id}", other.starts_at, other.ends_at)
         for other in interview.candidate_loop.interviews
@@ -58,11 +63,13 @@ def _clashes(interview: Interview, users: list[str], start: datetime, end: datet
         for seat in other.panel
     ]
     mine = [Booking(u, "this interview", start, end) for u in users]
-    return [
+    own = [
         (later.user, f"{later.user} is already on {earlier.ref} at that time")
         for earlier, later in double_bookings(others + mine)
         if later.ref == "this interview"
     ]
+    elsewhere = booking_clashes(session, mine, exclude_candidate_loop=interview.candidate_loop_id)
+    return own + elsewhere
 
 
 def _limits(
@@ -73,13 +80,15 @@ def _limits(
     settings: Settings,
     interview_id: int,
     allow_over_limit: bool,
+    confirmed: str | None,
 ) -> None:
-    """Refuse (`over_limit`, so the modal can ask to confirm) seats that take people over a limit."""
+    """Refuse (`over_limit`, so the modal can ask to confirm) seats that take people over a limit, unless
+    allowed (only over the confirmed ones when `confirmed`, a `limits.digest`, is given)."""
     planned = [Planned(u, path, start) for u in users]
     limited = over_limit(
         session, planned, settings.weekly_limit, settings.daily_limit, exclude_interviews=[interview_id]
     )
-    if limited and not allow_over_limit:
+    if not limits.allowed(limited, allow_over_limit, confirmed):
         raise SchedulingError(limited, over_limit=True)
 
 
@@ -103,6 +112,7 @@ def move_interview(
     now: datetime,
     actor: str,
     allow_over_limit: bool = False,
+    confirmed: str | None = None,
 ) -> Interview:
     """Move an interview, keeping its length; pending deliveries follow and the panel is told."""
     hold_scheduling_lock(session)  # before the checks read other panels
@@ -116,10 +126,10 @@ def move_interview(
         raise SchedulingError([("start", f"an interview lasts at most {MAX_MINUTES} minutes")])
     end = new_start + length
     sitting = [s.user_id for s in interview.panel if s.declined_at is None]
-    clashes = _clashes(interview, sitting, new_start, end)
+    clashes = _clashes(session, interview, sitting, new_start, end)
     if clashes:
         raise SchedulingError([("start", message) for _user, message in clashes])
-    _limits(session, "start", sitting, new_start, settings, interview.id, allow_over_limit)
+    _limits(session, "start", sitting, new_start, settings, interview.id, allow_over_limit, confirmed)
     moved = new_start != interview.starts_at
     interview.starts_at, interview.ends_at = new_start, end
     session.flush()
@@ -144,6 +154,7 @@ def reassign_panelist(
     now: datetime,
     actor: str,
     allow_over_limit: bool = False,
+    confirmed: str | None = None,
 ) -> Interview:
     """Give a panelist's seat (role and kit) to someone else; the old one is told, the new one prepped."""
     if not is_user_id(new_user):  # stored, then shown in mentions: only a Slack user id may get here
@@ -155,13 +166,14 @@ def reassign_panelist(
         raise SchedulingError([("old_user", f"{old_user} is not on this interview's panel")])
     if any(s.user_id == new_user for s in interview.panel):
         raise SchedulingError([("new_user", f"{new_user} is already on this interview's panel")])
-    clashes = _clashes(interview, [new_user], interview.starts_at, interview.ends_at)
+    clashes = _clashes(session, interview, [new_user], interview.starts_at, interview.ends_at)
     if clashes:
         raise SchedulingError([("new_user", message) for _user, message in clashes])
     problem = _pool_problem(session, interview, new_user, seat.role)
     if problem:
         raise SchedulingError([("new_user", problem)])
-    _limits(session, "new_user", [new_user], interview.starts_at, settings, interview.id, allow_over_limit)
+    start = interview.starts_at
+    _limits(session, "new_user", [new_user], start, settings, interview.id, allow_over_limit, confirmed)
     leads = seat.role == PanelRole.LEAD and seat.declined_at is None
     seat.user_id, seat.declined_at = new_user, None
     session.flush()
@@ -193,7 +205,11 @@ def reassign_panelist(
 def cancel_interview(
     session: Session, interview_id: int, settings: Settings, now: datetime, actor: str
 ) -> Interview:
-    """Cancel an interview: nothing pending for it is sent, and its panel is told."""
+    """Cancel an interview: nothing pending for it is sent, and its panel is told.
+
+    Under the scheduling lock like a move or a reassignment, and read after it, so one of those racing
+    this cancel sees it cancelled (and refuses) instead of changing, and re-planning, a cancelled one."""
+    hold_scheduling_lock(session)
     interview = _scheduled(session, interview_id)
     leads = {s.user_id for s in dry_runs.lead_seats(interview)}
     interview.status = InterviewStatus.CANCELLED

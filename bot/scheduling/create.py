@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TypeVar
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.delivery import planner
-from bot.interviewers import dry_runs, roster
+from bot.interviewers import dry_runs, limits, roster
 from bot.interviewers.limits import Planned, over_limit
 from bot.interviewers.suggest import Suggestion, Taken, Wanted, suggest_panel
 from bot.scheduling import compare
@@ -138,16 +138,21 @@ class _Checker:
             )
 
 
-def _resolve(check: _Checker, path: str, spec: InterviewIn, bookings: list[Booking]) -> _Resolved:
+def _resolve(
+    check: _Checker, path: str, spec: InterviewIn, bookings: list[Booking], unfilled: Collection[str] = ()
+) -> _Resolved:
     """Check one requested interview (stage, type, times, panel shape and pool, sets); its seats join
-    `bookings`."""
+    `bookings`. `unfilled`: panel paths whose suggestion failed, already reported with why."""
     stage = check.stage(path, spec.stage)
     kind = check.interview_type(path, stage, spec.type)
     minutes = spec.duration_minutes
     if minutes is None and kind is not None:
         minutes = kind.duration_minutes
     start, end = check.times(path, spec.start, minutes)
-    if kind is not None and not spec.suggest:  # an unfilled suggestion is reported
+    if spec.suggest:  # fill_suggested fills what it can: one still to suggest must not be scheduled
+        if kind is not None and f"{path}.panel" not in unfilled:
+            check.add(f"{path}.panel", "no panel was suggested for this interview: choose the panel yourself")
+    elif kind is not None:
         for message in panel_shape_problems(kind.panel, [p.role.value for p in spec.panel], kind.name):
             check.add(f"{path}.panel", message)
         check.pool_rules(path, kind, spec.panel)
@@ -281,15 +286,17 @@ def booking_clashes(
 
 def update_clashes(session: Session, cl: CandidateLoop, request: ScheduleRequest) -> list[tuple[str, str]]:
     """Panelists of `request` (applied to `cl` by --update) already on another candidate's overlapping
-    interview, at their request paths."""
+    interview, at their request paths. A `panel: suggest` interview keeps its panel (as
+    existing_schedule reads it), so that panel is checked at the requested time."""
     loop = session.get(Loop, cl.loop_id)
     assert loop is not None
+    scheduled = [_booked(i) for i in scheduled_interviews(cl)]
+    requested = [_requested(session, loop, spec) for spec in request.interviews]
     bookings = []
-    for n, spec in enumerate(request.interviews):
-        wanted = _requested(session, loop, spec)
+    for n, wanted in enumerate(_keep_suggested(scheduled, request.interviews, requested)):
         end = wanted.start + timedelta(minutes=wanted.minutes)
-        for m, seat in enumerate(spec.panel):
-            bookings.append(Booking(seat.user, f"interviews.{n}.panel.{m}.user", wanted.start, end))
+        for m, (user, _role) in enumerate(wanted.panel):
+            bookings.append(Booking(user, f"interviews.{n}.panel.{m}.user", wanted.start, end))
     return booking_clashes(session, bookings, exclude_candidate_loop=cl.id)
 
 
@@ -309,9 +316,17 @@ def _kind_of(session: Session, loop: Loop, spec: InterviewIn) -> InterviewType |
     return stage.interview_type if stage is not None else None
 
 
-def fill_suggested(session: Session, request: ScheduleRequest, settings: Settings) -> Filled:
+def fill_suggested(
+    session: Session,
+    request: ScheduleRequest,
+    settings: Settings,
+    kept: dict[int, list[tuple[str, str]]] | None = None,
+) -> Filled:
     """Choose the panel of every `panel: suggest` interview from its type's pool (bot/interviewers/
-    suggest.py), counting the request's other interviews as this candidate's; a no-op without any."""
+    suggest.py), counting the request's other interviews as this candidate's; a no-op without any.
+
+    `kept`: by interview index, (user, role) already chosen in the modal, kept in their seats. Whoever
+    is picked, even for a suggestion that could not fill every seat, counts for the later ones."""
     loop = _by_slug(session, Loop, request.loop)
     if loop is None or not any(spec.suggest for spec in request.interviews):
         return Filled(request)
@@ -328,14 +343,22 @@ def fill_suggested(session: Session, request: ScheduleRequest, settings: Setting
         if not spec.suggest or kind is None:
             continue  # an unknown stage or type is reported by the checks
         end = spec.start + timedelta(minutes=max(spec.duration_minutes or kind.duration_minutes, 0))
-        wanted = Wanted(kind, loop.id, spec.stage, spec.start, end)
+        chosen = tuple((kept or {}).get(n, ()))
+        wanted = Wanted(kind, loop.id, spec.stage, spec.start, end, kept=chosen)
         found = suggest_panel(session, wanted, taken, settings.weekly_limit, settings.daily_limit)
         filled.suggested.append((n, found))
-        filled.problems += [(f"interviews.{n}.panel", message) for message in found.problems]
-        if found.picks and not found.problems:
+        problems = list(found.problems)
+        if not found.picks and not problems:  # every seat optional and nobody free: no empty panel
+            why = (
+                "; ".join(found.notes)
+                or f"nobody in the {kind.name} pool can sit on it: choose the panel yourself"
+            )
+            problems = [f"nobody could be suggested for this panel: {why}"]
+        filled.problems += [(f"interviews.{n}.panel", message) for message in problems]
+        if found.picks and not problems:
             seats = [PanelistIn.model_validate({"user": p.user, "role": p.role}) for p in found.picks]
             interviews[n] = spec.model_copy(update={"panel": seats, "suggest": False})
-            taken += [Taken(p.user, spec.start, end) for p in found.picks]
+        taken += [Taken(p.user, spec.start, end) for p in found.picks]
     filled.request = request.model_copy(update={"interviews": interviews})
     return filled
 
@@ -346,11 +369,13 @@ def schedule_loop(
     settings: Settings,
     now: datetime,
     allow_over_limit: bool = False,
+    confirmed: str | None = None,
 ) -> CandidateLoop:
     """Create the candidate loop, its interviews and panels with frozen kits, and plan the deliveries.
 
     Over a load limit it refuses with `SchedulingError.over_limit` unless `allow_over_limit` (the
-    modal's "Schedule anyway"). One scheduler at a time (bot/scheduling/lock.py), so two cannot both
+    modal's "Schedule anyway"; `confirmed`: only over the limits of the warning it ticked, whose
+    `limits.digest` this is). One scheduler at a time (bot/scheduling/lock.py), so two cannot both
     pass a limit or a double booking."""
     hold_scheduling_lock(session)
     loop = _by_slug(session, Loop, request.loop)
@@ -367,8 +392,9 @@ def schedule_loop(
         check.add("hiring_channel", f"loop {loop.slug!r} has no hiring channel; give one")
     resolved = []
     bookings: list[Booking] = []
+    unfilled = {path for path, _message in filled.problems}
     for n, spec in enumerate(request.interviews):
-        resolved.append(_resolve(check, f"interviews.{n}", spec, bookings))
+        resolved.append(_resolve(check, f"interviews.{n}", spec, bookings, unfilled))
     check.problems += filled.problems
     check.bookings(bookings)
     check.problems += booking_clashes(session, bookings)
@@ -376,7 +402,7 @@ def schedule_loop(
         raise SchedulingError(check.problems)
     planned = [Planned(b.user, b.ref, b.starts_at) for b in bookings]
     limited = over_limit(session, planned, settings.weekly_limit, settings.daily_limit)
-    if limited and not allow_over_limit:
+    if not limits.allowed(limited, allow_over_limit, confirmed):
         raise SchedulingError(limited, over_limit=True)
     if limited:
         log.info("scheduling.over_limit_confirmed seats=%d", len(limited))

@@ -249,3 +249,174 @@ def test_the_biggest_suggested_form_with_a_limit_warning_fits_a_modal() -> None:
     view = schedule_view(Choices(loops=[loop], types=[("pairing-exercise", "Pairing")]), form)
     limits.check_view(view)  # 100 blocks at most, and the other limits slack_sdk leaves unchecked
     assert len(view.blocks) <= 100
+
+
+ANYWAY = {"selected_options": [{"text": {"type": "plain_text", "text": "Schedule anyway"}, "value": "yes"}]}
+
+
+def _lead2_full_week(deps: Deps) -> None:
+    """U0ENGLEAD2 (weekly_limit 3, one already with Grace) gets two more system designs in T1's week."""
+    for n, name in enumerate(["A One", "B Two"]):
+        start = T1 + timedelta(days=1, hours=2 * n)
+        request = ScheduleRequest.model_validate(
+            {
+                "candidate": name,
+                "loop": "software-engineer",
+                "interviews": [
+                    {
+                        "stage": "system-design",
+                        "start": start,
+                        "panel": [{"user": "U0ENGLEAD2", "role": "lead"}],
+                    }
+                ],
+            }
+        )
+        with deps.session_factory.begin() as s:
+            schedule_loop(s, request, load_settings(), NOW)
+
+
+def _box(view: dict[str, Any]) -> str:
+    """The "Schedule anyway" box's action id: Slack keeps a tick only under the same one (views.update,
+    "Preserving input entry": the same block_id and action_id values), so a new warning starts unticked."""
+    return str(block(view, BlockId.OVER_LIMIT)["element"]["action_id"])
+
+
+@pytest.mark.usefixtures("content")
+def test_schedule_anyway_goes_over_only_the_limits_it_was_shown(deps: Deps, fake_client: FakeClient) -> None:
+    _trainee_booked_that_day(deps)
+    _lead2_full_week(deps)
+    view, answers = pairing_form(deps, fake_client)
+    answers[f"{BlockId.LEAD}0"] = {"selected_users": ["U0ENGLEAD1"]}
+    answers[f"{BlockId.SHADOWS}0"] = {"selected_users": ["U0ENGTRAIN"]}
+    [reply] = submit(deps, view, answers).calls
+    first: dict[str, Any] = reply["view"].to_dict()
+    assert "U0ENGLEAD2" not in json.dumps(block(first, BlockId.OVER_LIMIT))
+    # ticked, but the lead swapped in the same submission for U0ENGLEAD2, at 3 of 3 that week
+    ack = submit(
+        deps, first, {BlockId.OVER_LIMIT: ANYWAY, f"{BlockId.LEAD}0": {"selected_users": ["U0ENGLEAD2"]}}
+    )
+    [reply] = ack.calls
+    assert reply["response_action"] == "update"
+    second: dict[str, Any] = reply["view"].to_dict()
+    assert "<@U0ENGLEAD2> has 3 interviews in the week of" in json.dumps(second)
+    assert _box(second) != _box(first)
+    assert "initial_options" not in block(second, BlockId.OVER_LIMIT)["element"]
+    with deps.session_factory() as s:
+        assert len(s.scalars(select(CandidateLoop)).all()) == 3  # Ada is not scheduled
+    # the new warning, ticked: scheduled over both
+    done = submit(
+        deps, second, {BlockId.OVER_LIMIT: ANYWAY, f"{BlockId.LEAD}0": {"selected_users": ["U0ENGLEAD2"]}}
+    )
+    assert done.calls[-1]["response_action"] == "update"
+    assert "is scheduled" in json.dumps(done.calls[-1]["view"].to_dict())
+
+
+@pytest.mark.usefixtures("content")
+def test_a_first_submission_with_the_box_ticked_is_warned_first(deps: Deps, fake_client: FakeClient) -> None:
+    _trainee_booked_that_day(deps)
+    view, answers = pairing_form(deps, fake_client)
+    answers[f"{BlockId.LEAD}0"] = {"selected_users": ["U0ENGLEAD1"]}
+    answers[f"{BlockId.SHADOWS}0"] = {"selected_users": ["U0ENGTRAIN"]}
+    submitted = with_state(view, answers)
+    assert BlockId.OVER_LIMIT not in submitted["state"]["values"]
+    # a crafted request: the box's value without the warning ever shown
+    submitted["state"]["values"][BlockId.OVER_LIMIT] = {
+        ActionId.SCHEDULE_FIELD: {"type": "checkboxes", **ANYWAY}
+    }
+    ack = FakeAck()
+    body = view_payload("view_submission", RECRUITER, submitted)
+    h.handle_schedule_submission(as_ack(ack), body, submitted, deps.client, bolt_context(deps))
+    [reply] = ack.calls
+    assert reply["response_action"] == "update"
+    assert "Over a load limit" in json.dumps(reply["view"].to_dict())
+    with deps.session_factory() as s:
+        assert len(s.scalars(select(CandidateLoop)).all()) == 1
+
+
+@pytest.mark.usefixtures("content")
+def test_reassign_anyway_goes_over_only_the_limits_it_was_shown(deps: Deps) -> None:
+    _trainee_booked_that_day(deps)
+    _lead2_full_week(deps)
+    request = ScheduleRequest.model_validate(
+        {
+            "candidate": "Ada Lovelace",
+            "loop": "software-engineer",
+            "interviews": [
+                {
+                    "stage": "pairing",
+                    "start": T1,
+                    "panel": [
+                        {"user": "U0ENGLEAD1", "role": "lead"},
+                        {"user": "U0ENGOBSV1", "role": "shadow"},
+                    ],
+                }
+            ],
+        }
+    )
+    with deps.session_factory.begin() as s:
+        interview = schedule_loop(s, request, load_settings(), NOW).interviews[0]
+        interview_id, view = interview.id, reassign_view(interview).to_dict()
+
+    def send(v: dict[str, Any], old: str, new: str, ticked: bool) -> dict[str, Any]:
+        ack = FakeAck()
+        submitted = with_state(v, {BlockId.OLD_USER: opt(old), BlockId.NEW_USER: {"selected_user": new}})
+        if ticked:  # on a view without the box too: a crafted request
+            box = {ActionId.SCHEDULE_FIELD: {"type": "checkboxes", **ANYWAY}}
+            submitted["state"]["values"][BlockId.OVER_LIMIT] = box
+        body = view_payload("view_submission", RECRUITER, submitted)
+        c.handle_reassign_submission(as_ack(ack), body, submitted, bolt_context(deps))
+        return ack.calls[-1]
+
+    first = send(view, "U0ENGLEAD1", "U0ENGLEAD2", ticked=True)
+    assert first["response_action"] == "update", first
+    warned = first["view"].to_dict()
+    assert "<@U0ENGLEAD2> has 3 interviews" in json.dumps(warned)
+    # the warning about U0ENGLEAD2 ticked, then a different change over another limit: warned again
+    second = send(warned, "U0ENGOBSV1", "U0ENGTRAIN", ticked=True)
+    assert second["response_action"] == "update"
+    assert "<@U0ENGTRAIN> has 1 interview on 5 Mar 2030" in json.dumps(second["view"].to_dict())
+    with deps.session_factory() as s:
+        assert [p.user_id for p in s.get_one(Interview, interview_id).panel] == ["U0ENGLEAD1", "U0ENGOBSV1"]
+    assert (
+        send(second["view"].to_dict(), "U0ENGOBSV1", "U0ENGTRAIN", ticked=True)["response_action"] == "update"
+    )
+    with deps.session_factory() as s:
+        assert [p.user_id for p in s.get_one(Interview, interview_id).panel] == ["U0ENGLEAD1", "U0ENGTRAIN"]
+
+
+@pytest.mark.usefixtures("content")
+def test_suggest_panel_keeps_the_people_already_chosen(deps: Deps, fake_client: FakeClient) -> None:
+    view, answers = pairing_form(deps, fake_client)
+    answers[f"{BlockId.LEAD}0"] = {"selected_users": ["U0ENGPEER1"]}
+    suggested = suggest(deps, fake_client, view, answers)
+    assert block(suggested, f"{BlockId.LEAD}0_1")["element"]["initial_users"] == ["U0ENGPEER1"]
+    others = block(suggested, f"{BlockId.INTERVIEWERS}0_1")["element"]["initial_users"]
+    assert others
+    assert "U0ENGPEER1" not in others
+    assert "<@U0ENGPEER1>" not in json.dumps(block(suggested, f"{BlockId.SUGGESTED}0"))  # no reason for them
+
+
+@pytest.mark.usefixtures("content")
+def test_a_suggestion_that_cannot_fill_a_seat_keeps_what_was_chosen(
+    deps: Deps, fake_client: FakeClient
+) -> None:
+    # everyone qualified for the pairing exercise is busy at T1
+    for lead, who in [("U0ENGLEAD1", "X"), ("U0ENGPEER1", "Y"), ("U0ENGLEAD2", "Z")]:
+        request = ScheduleRequest.model_validate(
+            {
+                "candidate": who,
+                "loop": "software-engineer",
+                "interviews": [
+                    {"stage": "system-design", "start": T1, "panel": [{"user": lead, "role": "lead"}]}
+                ],
+            }
+        )
+        with deps.session_factory.begin() as s:
+            schedule_loop(s, request, load_settings(), NOW)
+    view, answers = pairing_form(deps, fake_client)
+    answers[f"{BlockId.LEAD}0"] = {"selected_users": ["U0OUTSIDER"]}
+    answers[f"{BlockId.SHADOWS}0"] = {"selected_users": ["U0ENGOBSV1"]}
+    suggested = suggest(deps, fake_client, view, answers)
+    assert block(suggested, f"{BlockId.LEAD}0_1")["element"]["initial_users"] == ["U0OUTSIDER"]
+    assert block(suggested, f"{BlockId.SHADOWS}0_1")["element"]["initial_users"] == ["U0ENGOBSV1"]
+    assert "choose one yourself" in json.dumps(block(suggested, f"{BlockId.SUGGESTED}0"))

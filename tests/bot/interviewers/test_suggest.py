@@ -175,3 +175,41 @@ def test_suggested_panels_are_scheduled_with_the_rules(pools: Session, settings:
         ("U0TRAINEE", "shadow"),
     ]
     assert [(s.user_id, s.role) for s in design.panel] == [("U0BOB", "lead")]
+
+
+def test_reasons_for_slack_escape_the_candidates_name_and_mention_people(
+    pools: Session, settings: Settings
+) -> None:
+    evil = "<https://evil.example|Open the kit> *x*"
+    book(pools, settings, evil, interview("pairing", MONDAY, ("U0ALICE", "lead")))
+    book(pools, settings, "Barbara", interview("values", MONDAY + hours(3), ("U0ALICE", "lead")))
+    filled = fill_suggested(pools, request("Ada", interview("pairing", MONDAY + hours(3))), settings)
+    [(_n, found)] = filled.suggested
+    lead = next(p for p in found.picks if p.role == "lead")
+    # the plain reason, as `loopbot schedule` prints it, and the same for a mrkdwn block
+    assert (
+        lead.reason == f"U0ALICE (lead for {evil}) is busy at that time; lowest load: 0 this week, 0 that day"
+    )
+    assert lead.shown() == (
+        "<@U0ALICE> (lead for &lt;https://evil.example|Open the kit&gt; ∗x∗) is busy at that time; "
+        "lowest load: 0 this week, 0 that day"
+    )
+    filled = fill_suggested(pools, request("Ada", interview("pairing", MONDAY + hours(50))), settings)
+    [(_n, found)] = filled.suggested
+    assert found.picks[0].reason == f"same panel as {evil}'s pairing"
+    assert found.picks[0].shown() == "same panel as &lt;https://evil.example|Open the kit&gt; ∗x∗'s pairing"
+
+
+def test_people_picked_for_a_suggestion_that_failed_count_for_the_later_ones(
+    pools: Session, settings: Settings
+) -> None:
+    # the lead seat of the first cannot be filled (everyone who leads is busy), its shadow can
+    for n, user in enumerate(["U0ALICE", "U0BOB", "U0BUSY", "U0LEADONLY"]):
+        book(pools, settings, f"Other {n}", interview("values", MONDAY, (user, "lead")))
+    first, later = interview("pairing", MONDAY), interview("pairing", MONDAY + hours(3))
+    filled = fill_suggested(pools, request("Ada", first, later), settings)
+    [(_first, failed), (_later, found)] = filled.suggested
+    assert failed.problems
+    assert ("U0TRAINEE", "shadow") in [(p.user, p.role) for p in failed.picks]
+    # U0TRAINEE is already on Ada's loop (one interview of a candidate each): not picked again
+    assert "U0TRAINEE" not in [p.user for p in found.picks]
