@@ -284,7 +284,9 @@ def move_view(
         title="Move interview",
         submit="Move",
         close="Cancel",
-        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(),
+        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(
+            exclude_none=True
+        ),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, now {slack_date(interview.starts_at)}.")
@@ -331,7 +333,9 @@ def reassign_view(
         title="Reassign a panelist",
         submit="Reassign",
         close="Cancel",
-        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(),
+        private_metadata=ChangeMeta(interview_id=interview.id, confirmed=confirmed).model_dump_json(
+            exclude_none=True
+        ),
         blocks=[
             SectionBlock(
                 text=MarkdownTextObject(text=f"{kt.what(interview)}, {slack_date(interview.starts_at)}.")
